@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""One-command setup for developers, using only the Python standard library.
+
+    python3 dev.py          set up .venv, migrate, load demo data, run web + scheduler on :5000
+    python3 dev.py test     set up .venv with test tools and run the whole test suite
+
+Everything is installed into .venv next to this file; run it again at any time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and install the project (editable) when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("selfhelp needs Python 3.11 or newer.")
+    if not PY.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'app'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("Installing dependencies into .venv (first run takes a minute) ...", flush=True)
+    target = f".[{extras}]" if extras else "."
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    stamp.write_text(digest)
+
+
+def run_app() -> int:
+    ensure_venv("")
+    env = {**os.environ, "FLASK_APP": "selfhelp"}
+    selfhelp = str(BIN / "selfhelp")
+    subprocess.run([selfhelp, "setup", "--demo"], check=True, cwd=ROOT, env=env)
+    print("\nselfhelp runs at http://127.0.0.1:5000  (Ctrl+C stops it)\n", flush=True)
+    try:
+        return subprocess.call([selfhelp, "serve", "--host", "127.0.0.1", "--port", "5000"],
+                               cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def run_tests(args: list[str]) -> int:
+    ensure_venv("test")
+    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "test":
+        sys.exit(run_tests(sys.argv[2:]))
+    sys.exit(run_app())

@@ -1,0 +1,78 @@
+"""selfhelp: the municipal platform for guided self-help, group courses and guides."""
+from __future__ import annotations
+
+from flask import Flask, request
+
+from selfhelp import db as database
+from selfhelp import i18n
+from selfhelp.config import ROOT, load_config
+from selfhelp.extensions import babel, csrf, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(load_config(app.instance_path))
+    # The app-wide CSRF check runs in _csrf_check below, so form views can show it as a form error.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    if config:
+        app.config.update(config)
+
+    database.init_app(app)
+    i18n.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=lambda: "Europe/Oslo")
+    csrf.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_csrf_check(app)
+    from selfhelp import errors, templating
+    errors.register(app)
+    templating.register(app)
+    from selfhelp import cli
+    cli.register(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from selfhelp.accounts.models import User
+    from selfhelp.db import db
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        ident, _, stamp = user_id.partition(".")
+        if not ident.isdigit():
+            return None
+        user = db.get(User, int(ident))
+        if user is None or user.security_stamp != stamp or not user.is_active:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from selfhelp.accounts.staff_views import bp as staff_bp
+    from selfhelp.accounts.views import bp as accounts_bp
+    from selfhelp.notifications.views import bp as notifications_bp
+    from selfhelp.pages.views import bp as pages_bp
+
+    for bp in (pages_bp, accounts_bp, staff_bp, notifications_bp):
+        app.register_blueprint(bp)
+
+
+def _register_csrf_check(app: Flask) -> None:
+    @app.before_request
+    def _csrf_check():
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "csrf_in_form", False):
+            return None  # the view's FlaskForm checks the token and keeps the typed text
+        csrf.protect()
+        return None
+
+

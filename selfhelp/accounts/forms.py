@@ -1,0 +1,193 @@
+"""Account forms; every message is in the user's language and names the field's problem."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, EmailField, PasswordField, RadioField, SelectField,
+    SelectMultipleField, StringField,
+)
+from wtforms.validators import (
+    DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError,
+)
+
+from selfhelp.accounts import municipalities
+from selfhelp.forms import DateInput, MultiCheckboxField, NoControlCharacters
+
+PASSWORD_MIN = 10
+MIN_SIGNUP_AGE = 14
+
+
+def referral_choices():
+    return [("self", _l("Jeg fant det selv")), ("gp", _l("Fastlegen")), ("nav", _l("NAV")),
+            ("school", _l("Skolen")), ("other", _l("Annet"))]
+
+
+def role_choices():
+    return [("guide", _l("Veileder")), ("course_leader", _l("Kursleder")),
+            ("admin", _l("Administrator (kommune)"))]
+
+
+def qualification_choices():
+    return [("kid_leader", _l("KiD-kursleder")), ("kib_leader", _l("KiB-kursleder")),
+            ("du_leader", _l("DU-kursleder"))]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field(label=None):
+    return EmailField(label or _l("E-post"), filters=[_strip], validators=[
+        DataRequired(_l("Skriv e-postadressen din.")),
+        Length(max=254, message=_l("E-postadressen kan ha høyst 254 tegn.")),
+        Email(_l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no."),
+              check_deliverability=False),
+    ])
+
+
+def _new_password_fields():
+    password = PasswordField(_l("Passord"), validators=[
+        DataRequired(_l("Velg et passord.")),
+        Length(min=PASSWORD_MIN, max=200,
+               message=_l("Passordet må ha minst %(min)d tegn.", min=PASSWORD_MIN)),
+    ])
+    confirm = PasswordField(_l("Gjenta passordet"), validators=[
+        DataRequired(_l("Skriv passordet en gang til.")),
+        EqualTo("password", _l("Passordene er ikke like.")),
+    ])
+    return password, confirm
+
+
+def _name_field(label=None):
+    return StringField(label or _l("Navn"), filters=[_strip], validators=[
+        DataRequired(_l("Skriv navnet ditt.")),
+        Length(max=120, message=_l("Navnet kan ha høyst 120 tegn.")),
+        NoControlCharacters(),
+    ])
+
+
+class SignupForm(FlaskForm):
+    name = _name_field(_l("Fullt navn"))
+    email = _email_field()
+    password, password_confirm = _new_password_fields()
+    birth_date = DateInput(_l("Fødselsdato"), validators=[
+        InputRequired(_l("Skriv fødselsdatoen din (dag, måned og år)."))])
+    municipality = SelectField(_l("Kommune du bor i"), validate_choice=False, validators=[
+        DataRequired(_l("Velg kommunen du bor i."))])
+    phone = StringField(_l("Mobilnummer (valgfritt)"), validators=[
+        Optional(),
+        Regexp(r"^\+?[0-9 ]{8,18}$", message=_l("Skriv et telefonnummer med 8 sifre, for eksempel 912 34 567.")),
+    ])
+    referral_source = RadioField(_l("Hvordan hørte du om oss?"), validate_choice=False, validators=[
+        InputRequired(_l("Velg hvordan du hørte om oss."))])
+    accept_terms = BooleanField(_l("Jeg har lest og godtar vilkårene og personvernerklæringen"),
+                                validators=[DataRequired(_l("Du må godta vilkårene for å registrere deg."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [("", _l("Velg kommune"))] + municipalities.choices()
+        self.referral_source.choices = referral_choices()
+
+    def validate_birth_date(self, field):
+        if field.data is None:
+            return
+        today = date.today()
+        if field.data > today:
+            raise ValidationError(_l("Fødselsdatoen kan ikke være i framtiden."))
+        if field.data.year < 1900:
+            raise ValidationError(_l("Sjekk årstallet i fødselsdatoen."))
+        age = today.year - field.data.year - ((today.month, today.day) < (field.data.month, field.data.day))
+        if age < MIN_SIGNUP_AGE:
+            raise ValidationError(_l("Du må være minst %(age)d år for å registrere deg. Snakk med helsesykepleier eller fastlegen din.",
+                                     age=MIN_SIGNUP_AGE))
+
+    def validate_referral_source(self, field):
+        if field.data not in dict(referral_choices()):
+            raise ValidationError(_l("Velg hvordan du hørte om oss."))
+
+    def validate_municipality(self, field):
+        if field.data and field.data not in municipalities.by_number():
+            raise ValidationError(_l("Velg kommunen du bor i."))
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Passord"), validators=[
+        DataRequired(_l("Skriv passordet ditt.")), Length(max=200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResendVerificationForm(FlaskForm):
+    email = _email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password, password_confirm = _new_password_fields()
+
+
+class StaffFieldsMixin:
+    display_name = StringField(_l("Visningsnavn (det innbyggerne ser)"), validators=[
+        Optional(), Length(max=120, message=_l("Visningsnavnet kan ha høyst 120 tegn.")),
+        NoControlCharacters()])
+    municipalities = SelectMultipleField(_l("Kommuner du betjener"), validate_choice=False)
+    qualifications = MultiCheckboxField(_l("Kvalifikasjoner"), validate_choice=False)
+
+    def _set_staff_choices(self):
+        self.municipalities.choices = municipalities.choices()
+        self.qualifications.choices = qualification_choices()
+
+    def validate_municipalities(self, field):
+        known = municipalities.by_number()
+        if any(code not in known for code in field.data or []):
+            raise ValidationError(_l("Velg kommuner fra lista."))
+
+    def validate_qualifications(self, field):
+        if not set(field.data or []) <= set(dict(qualification_choices())):
+            raise ValidationError(_l("Velg kvalifikasjoner fra lista."))
+
+
+class RolesMixin:
+    roles = MultiCheckboxField(_l("Roller"), validate_choice=False, validators=[
+        DataRequired(_l("Velg minst én rolle."))])
+
+    def validate_roles(self, field):
+        if not set(field.data or []) <= set(dict(role_choices())):
+            raise ValidationError(_l("Velg roller fra lista."))
+
+
+class InviteStaffForm(RolesMixin, StaffFieldsMixin, FlaskForm):
+    name = _name_field()
+    email = _email_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_staff_choices()
+        self.roles.choices = role_choices()
+
+
+class EditStaffForm(RolesMixin, StaffFieldsMixin, FlaskForm):
+    name = _name_field()
+    active = BooleanField(_l("Har tilgang (kan logge inn)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_staff_choices()
+        self.roles.choices = role_choices()
+
+
+class StaffProfileForm(StaffFieldsMixin, FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_staff_choices()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Nåværende passord"), validators=[
+        DataRequired(_l("Skriv det nåværende passordet ditt.")), Length(max=200)])
+    password, password_confirm = _new_password_fields()

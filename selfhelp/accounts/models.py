@@ -1,0 +1,169 @@
+"""People: residents and staff, their roles, one-time tokens and login attempts."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from selfhelp.db import Base, UTCDateTime, utcnow
+
+REFERRAL_SOURCES = ("self", "gp", "nav", "school", "other")
+QUALIFICATIONS = ("kid_leader", "kib_leader", "du_leader")
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Null until the person clicks the link in the verification email.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Null for invited staff who have not set a password yet.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120))
+    #: What residents see of a staff member ("Kari, veileder"); residents leave it empty.
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    #: Kommunenummer of the municipality the resident lives in.
+    municipality_code: Mapped[str | None] = mapped_column(String(4))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: How the resident heard of the service: one of REFERRAL_SOURCES.
+    referral_source: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(5), default="nb")
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: False blocks login (set by an admin, or until an invited staff member sets a password).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Changes when the password changes, which logs out every other session.
+    security_stamp: Mapped[str] = mapped_column(String(16), default=new_security_stamp)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+    municipalities_served: Mapped[list[StaffMunicipality]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+    qualifications: Mapped[list[StaffQualification]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active and self.password_hash is not None
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.security_stamp}"
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    def has_any_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+    @property
+    def is_resident(self) -> bool:
+        return self.has_role("resident")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_any_role("guide", "course_leader", "admin")
+
+    @property
+    def municipality_codes(self) -> set[str]:
+        return {m.municipality_code for m in self.municipalities_served}
+
+    @property
+    def qualification_names(self) -> set[str]:
+        return {q.qualification for q in self.qualifications}
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name else ""
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: resident, guide, course_leader or admin.
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class StaffMunicipality(Base):
+    """A municipality a staff member serves."""
+
+    __tablename__ = "staff_municipalities"
+    __table_args__ = (UniqueConstraint("user_id", "municipality_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+
+
+class StaffQualification(Base):
+    __tablename__ = "staff_qualifications"
+    __table_args__ = (UniqueConstraint("user_id", "qualification"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: One of QUALIFICATIONS.
+    qualification: Mapped[str] = mapped_column(String(20))
+
+
+class AccountToken(Base):
+    """A one-time link: email verification, password reset or staff invitation."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: verify_email, reset_password or invitation.
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the secret in the link; the secret itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set by the one conditional UPDATE that may use the token.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """A failed login, kept in the database so throttling holds across web workers."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,253 @@
+"""Account rules: sign-up, verification, login, password reset, staff invitations and profiles."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from selfhelp.accounts.models import (
+    QUALIFICATIONS, StaffMunicipality, StaffQualification, User, UserRole, new_security_stamp,
+)
+from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
+from selfhelp.accounts.tokens import issue_token, retire_tokens, use_token
+from selfhelp.db import db
+from selfhelp.notifications.email import try_send_email
+from selfhelp.security import STAFF_ROLES, hash_password, password_needs_rehash, verify_password
+
+
+class AccountError(Exception):
+    """A rule was broken; `code` names which, for the form to show the right message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def _link(endpoint: str, **values) -> str:
+    base = current_app.config["BASE_URL"]
+    return base + url_for(endpoint, **values)
+
+
+@dataclass
+class ResidentSignup:
+    name: str
+    email: str
+    password: str
+    birth_date: date
+    municipality_code: str
+    phone: str | None
+    referral_source: str
+    locale: str
+
+
+def register_resident(data: ResidentSignup, now: datetime) -> User:
+    """Create a resident account (no referral needed) and send the verification link."""
+    if find_by_email(data.email):
+        raise AccountError("email_taken")
+    user = User(
+        email=normalise_email(data.email), name=data.name.strip(),
+        password_hash=hash_password(data.password), birth_date=data.birth_date,
+        municipality_code=data.municipality_code, phone=(data.phone or None),
+        referral_source=data.referral_source, locale=data.locale,
+        terms_version=current_app.config["TERMS_VERSION"], terms_accepted_at=now, created_at=now,
+    )
+    user.roles.append(UserRole(role="resident"))
+    db.add(user)
+    db.flush()
+    send_verification(user, now)
+    return user
+
+
+def send_verification(user: User, now: datetime) -> bool:
+    retire_tokens(user, "verify_email", now)
+    hours = current_app.config["VERIFY_TOKEN_HOURS"]
+    raw = issue_token(user, "verify_email", timedelta(hours=hours), now)
+    return try_send_email(user.email, "verify_email", user.locale, name=user.first_name,
+               link=_link("accounts.verify_email", token=raw), hours=hours)
+
+
+def verify_email(raw_token: str, now: datetime) -> User:
+    user = use_token(raw_token, "verify_email", now)
+    user.email_verified_at = user.email_verified_at or now
+    return user
+
+
+def authenticate(email: str, password: str, address: str, now: datetime) -> User:
+    """Check a login. Raises AccountError('throttled' | 'invalid'), never saying which part was wrong."""
+    email = normalise_email(email)
+    if is_throttled(email, address, now):
+        raise AccountError("throttled")
+    user = find_by_email(email)
+    if user is None or not verify_password(user.password_hash, password) or not user.active:
+        record_failure(email, address, now)
+        raise AccountError("invalid")
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    clear_failures(email)
+    user.last_login_at = now
+    return user
+
+
+def request_password_reset(email: str, now: datetime) -> None:
+    """Email a reset link if the account exists; the caller shows the same message either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    retire_tokens(user, "reset_password", now)
+    minutes = current_app.config["RESET_TOKEN_MINUTES"]
+    raw = issue_token(user, "reset_password", timedelta(minutes=minutes), now)
+    try_send_email(user.email, "reset_password", user.locale, name=user.first_name,
+               link=_link("accounts.reset_password", token=raw), minutes=minutes)
+
+
+def reset_password(raw_token: str, new_password: str, now: datetime) -> User:
+    user = use_token(raw_token, "reset_password", now)
+    _set_password(user, new_password)
+    # The person proved they own the address by clicking the link.
+    user.email_verified_at = user.email_verified_at or now
+    clear_failures(user.email)
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("wrong_password")
+    _set_password(user, new_password)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.security_stamp = new_security_stamp()  # logs out other sessions
+
+
+@dataclass
+class StaffDetails:
+    name: str
+    display_name: str | None
+    roles: list[str]
+    municipality_codes: list[str]
+    qualifications: list[str]
+
+
+def _sync(collection: list, wanted: list[str], attr: str, make) -> None:
+    """Make `collection` hold exactly `wanted` (by `attr`), keeping rows that stay.
+
+    Replacing the whole list would insert new rows before deleting old ones and trip the
+    unique constraints, so only the differences change.
+    """
+    wanted = list(dict.fromkeys(wanted))
+    for row in [r for r in collection if getattr(r, attr) not in wanted]:
+        collection.remove(row)
+    present = {getattr(r, attr) for r in collection}
+    collection.extend(make(value) for value in wanted if value not in present)
+
+
+def _apply_staff_details(user: User, details: StaffDetails) -> None:
+    roles = [r for r in details.roles if r in STAFF_ROLES]
+    if not roles:
+        raise AccountError("no_role")
+    user.name = details.name.strip()
+    user.display_name = (details.display_name or "").strip() or None
+    keep_resident = ["resident"] if user.has_role("resident") else []
+    _sync(user.roles, keep_resident + roles, "role", lambda r: UserRole(role=r))
+    _sync(user.municipalities_served, details.municipality_codes, "municipality_code",
+          lambda code: StaffMunicipality(municipality_code=code))
+    _sync(user.qualifications, [q for q in details.qualifications if q in QUALIFICATIONS],
+          "qualification", lambda q: StaffQualification(qualification=q))
+
+
+def invite_staff(actor: User, email: str, details: StaffDetails, locale: str,
+                 now: datetime) -> User:
+    """An admin invites a staff member; they get a link to set their password."""
+    if not actor.has_role("admin"):
+        raise AccountError("forbidden")
+    if find_by_email(email):
+        raise AccountError("email_taken")
+    user = User(email=normalise_email(email), name=details.name, locale=locale, created_at=now)
+    _apply_staff_details(user, details)
+    db.add(user)
+    db.flush()
+    send_invitation(actor, user, now)
+    return user
+
+
+def send_invitation(actor: User, user: User, now: datetime) -> bool:
+    retire_tokens(user, "invitation", now)
+    days = current_app.config["INVITATION_TOKEN_DAYS"]
+    raw = issue_token(user, "invitation", timedelta(days=days), now)
+    return try_send_email(user.email, "staff_invitation", user.locale, name=user.first_name,
+               inviter=actor.shown_name, link=_link("accounts.accept_invitation", token=raw),
+               days=days)
+
+
+def accept_invitation(raw_token: str, password: str, now: datetime) -> User:
+    user = use_token(raw_token, "invitation", now)
+    _set_password(user, password)
+    user.email_verified_at = user.email_verified_at or now
+    user.terms_version = current_app.config["TERMS_VERSION"]
+    user.terms_accepted_at = now
+    return user
+
+
+def update_staff(actor: User, user: User, details: StaffDetails, active: bool) -> None:
+    """An admin changes a staff member's roles, municipalities, qualifications or access."""
+    if not actor.has_role("admin"):
+        raise AccountError("forbidden")
+    if user.id == actor.id and ("admin" not in details.roles or not active):
+        raise AccountError("cannot_demote_self")
+    _apply_staff_details(user, details)
+    user.active = active
+
+
+def update_own_staff_profile(user: User, display_name: str | None,
+                             municipality_codes: list[str], qualifications: list[str]) -> None:
+    """Staff keep their own display name, municipalities served and qualifications up to date."""
+    _apply_staff_details(user, StaffDetails(
+        name=user.name, display_name=display_name, roles=sorted(user.role_names & set(STAFF_ROLES)),
+        municipality_codes=municipality_codes, qualifications=qualifications))
+
+
+def set_locale(user: User | None, locale: str) -> None:
+    if user is not None and user.is_authenticated:
+        user.locale = locale
+
+
+def create_admin(email: str, name: str, password: str, municipality_codes: list[str],
+                 now: datetime) -> User:
+    """For the CLI: an admin who can log in at once."""
+    user = find_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=name, created_at=now)
+        db.add(user)
+    user.password_hash = hash_password(password)
+    user.email_verified_at = now
+    user.terms_version = current_app.config["TERMS_VERSION"]
+    user.terms_accepted_at = now
+    _apply_staff_details(user, StaffDetails(
+        name=name, display_name=None,
+        roles=sorted((user.role_names & set(STAFF_ROLES)) | {"admin"}),
+        municipality_codes=municipality_codes or sorted(user.municipality_codes),
+        qualifications=sorted(user.qualification_names)))
+    db.flush()
+    return user
+
+
+def staff_members(admin: User) -> list[User]:
+    """Staff an admin manages: everyone with a staff role who serves one of the admin's municipalities,
+    plus staff with no municipality yet (so nobody invited gets lost)."""
+    staff = db.scalars(
+        select(User).join(UserRole).where(UserRole.role.in_(STAFF_ROLES)).distinct()
+        .order_by(User.name)
+    ).all()
+    mine = admin.municipality_codes
+    return [u for u in staff if not u.municipality_codes or u.municipality_codes & mine]

@@ -1,0 +1,193 @@
+"""Sign-up, email verification, login, logout, password reset and accepting a staff invitation."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from selfhelp import clock
+from selfhelp.accounts import forms, services
+from selfhelp.accounts.tokens import TokenError, peek_token
+from selfhelp.db import db
+from selfhelp.forms import EmptyForm, validates_csrf_in_form
+from selfhelp.i18n import select_locale
+from selfhelp.urls import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+TOKEN_MESSAGES = {
+    "unknown": _l("Lenken er ikke gyldig. Sjekk at du brukte hele lenken fra e-posten."),
+    "used": _l("Lenken er allerede brukt. Be om en ny hvis du trenger det."),
+    "expired": _l("Lenken er utløpt. Be om en ny."),
+}
+
+
+def _token_message(error: TokenError) -> str:
+    return str(TOKEN_MESSAGES[error.reason])
+
+
+def _client_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@validates_csrf_in_form
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    form = forms.SignupForm()
+    if form.validate_on_submit():
+        data = services.ResidentSignup(
+            name=form.name.data, email=form.email.data, password=form.password.data,
+            birth_date=form.birth_date.data, municipality_code=form.municipality.data,
+            phone=(form.phone.data or "").strip() or None,
+            referral_source=form.referral_source.data, locale=select_locale())
+        try:
+            user = services.register_resident(data, clock.now())
+        except services.AccountError:
+            form.email.errors.append(_("Det finnes allerede en konto med denne e-postadressen. "
+                                       "Logg inn, eller be om nytt passord."))
+        else:
+            db.commit()
+            login_user(user)
+            return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/signup/check-email")
+@login_required
+def check_email():
+    return render_template("accounts/check_email.html", form=EmptyForm())
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@login_required
+def resend_verification():
+    if current_user.email_verified_at is None:
+        services.send_verification(current_user, clock.now())
+        db.commit()
+    flash(_("Vi har sendt en ny lenke til %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.check_email"))
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str):
+    try:
+        services.verify_email(token, clock.now())
+    except TokenError as error:
+        db.rollback()
+        return render_template("accounts/token_problem.html", message=_token_message(error)), 400
+    db.commit()
+    flash(_("Takk! E-postadressen din er bekreftet."), "success")
+    return redirect(url_for("pages.dashboard"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@validates_csrf_in_form
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    form = forms.LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data,
+                                         _client_address(), clock.now())
+        except services.AccountError as error:
+            db.commit()  # keep the recorded failure
+            if error.code == "throttled":
+                status = 429
+                form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv "
+                                          "igjen, eller be om nytt passord."))
+            else:
+                form.form_errors.append(_("E-post eller passord er feil."))
+        else:
+            db.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("Du er logget ut."), "success")
+    return redirect(url_for("pages.index"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@validates_csrf_in_form
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, clock.now())
+        db.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@validates_csrf_in_form
+def reset_password(token: str):
+    try:
+        peek_token(token, "reset_password", clock.now())
+    except TokenError as error:
+        return render_template("accounts/token_problem.html", message=_token_message(error),
+                               offer_reset=True), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data, clock.now())
+        except TokenError as error:
+            db.rollback()
+            return render_template("accounts/token_problem.html", message=_token_message(error),
+                                   offer_reset=True), 400
+        db.commit()
+        login_user(user)
+        flash(_("Passordet er endret, og du er logget inn."), "success")
+        return redirect(url_for("pages.dashboard"))
+    return render_template("accounts/new_password.html", form=form,
+                           title=_("Velg nytt passord"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@validates_csrf_in_form
+def accept_invitation(token: str):
+    try:
+        peek_token(token, "invitation", clock.now())
+    except TokenError as error:
+        return render_template("accounts/token_problem.html", message=_token_message(error)), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data, clock.now())
+        except TokenError as error:
+            db.rollback()
+            return render_template("accounts/token_problem.html",
+                                   message=_token_message(error)), 400
+        db.commit()
+        logout_user()
+        login_user(user)
+        flash(_("Velkommen! Kontoen din er klar."), "success")
+        return redirect(url_for("pages.dashboard"))
+    return render_template("accounts/new_password.html", form=form,
+                           title=_("Velg passord for kontoen din"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@validates_csrf_in_form
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError:
+            form.current_password.errors.append(_("Passordet stemmer ikke."))
+        else:
+            db.commit()
+            login_user(current_user._get_current_object())  # the stamp changed: keep this session, end the others
+            flash(_("Passordet er endret."), "success")
+            return redirect(url_for("pages.dashboard"))
+    return render_template("accounts/change_password.html", form=form)

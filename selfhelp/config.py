@@ -1,0 +1,86 @@
+"""Settings, read from environment variables (prefix SELFHELP_)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"SELFHELP_{name}", default)
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SELFHELP_SECRET_KEY, or one generated once into instance/secret_key."""
+    given = _env("SECRET_KEY")
+    if given:
+        return given
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    base_url = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'selfhelp.db'}"),
+        "BASE_URL": base_url,
+        # "file" writes mail to instance/mail (the embedded default); "smtp" sends it.
+        "MAIL_BACKEND": _env("MAIL_BACKEND", "file"),
+        "MAIL_DIR": str(instance / "mail"),
+        "MAIL_SERVER": _env("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(_env("MAIL_PORT", "25") or 25),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env("MAIL_USE_TLS", "0") == "1",
+        "MAIL_SENDER": _env("MAIL_SENDER", "selfhelp <noreply@selfhelp.local>"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
+        "PREFERRED_URL_SCHEME": "https" if base_url.startswith("https://") else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: long forms must not expire
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5") or 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20") or 20),
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "VERIFY_TOKEN_HOURS": 48,
+        "RESET_TOKEN_MINUTES": 60,
+        "INVITATION_TOKEN_DAYS": 7,
+        "TERMS_VERSION": "2026-11",
+    }
+
+
+@dataclass
+class TestConfig:
+    """Overrides for tests: fast hashing, no file mail unless asked."""
+
+    database_url: str
+    mail_port: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        out = {
+            "TESTING": True,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_FAST": True,
+            "BASE_URL": "http://localhost",
+            "SERVER_NAME": None,
+        }
+        if self.mail_port:
+            out.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=self.mail_port)
+        out.update(self.extra)
+        return out

@@ -1,0 +1,64 @@
+"""Demo data: one municipality with a person in every role. Logins are listed in the README."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from selfhelp.accounts.models import StaffMunicipality, StaffQualification, User, UserRole
+from selfhelp.db import db
+from selfhelp.security import hash_password
+
+DEMO_MUNICIPALITY = "3301"  # Drammen
+DEMO_PASSWORD = "demo-passord"
+
+
+def _years_before(day: date, years: int, days_more: int = 0) -> date:
+    from datetime import timedelta
+
+    try:
+        earlier = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        earlier = day.replace(year=day.year - years, day=28)
+    return earlier - timedelta(days=days_more)
+
+
+def demo_people(today: date) -> list[dict]:
+    return [
+        dict(email="innbygger@demo.no", name="Kari Nordmann", roles=["resident"],
+             birth_date=date(1988, 3, 14), referral_source="self"),
+        dict(email="ungdom@demo.no", name="Jonas Berg", roles=["resident"],
+             birth_date=_years_before(today, 15, 120), referral_source="school"),
+        dict(email="veileder@demo.no", name="Ingrid Hansen", display_name="Ingrid (veileder)",
+             roles=["guide"]),
+        dict(email="kursleder@demo.no", name="Ola Johansen", display_name="Ola (kursleder)",
+             roles=["course_leader"], qualifications=["kid_leader", "kib_leader", "du_leader"]),
+        dict(email="kursleder2@demo.no", name="Amina Rahimi", display_name="Amina (kursleder)",
+             roles=["course_leader", "guide"], qualifications=["kid_leader", "du_leader"]),
+        dict(email="admin@demo.no", name="Per Olsen", roles=["admin"]),
+    ]
+
+
+def load_demo(now: datetime) -> list[User]:
+    """Create the demo people if they are missing; safe to run again."""
+    created = []
+    pw = hash_password(DEMO_PASSWORD)
+    for person in demo_people(now.date()):
+        if db.scalar(select(User).where(User.email == person["email"])):
+            continue
+        user = User(email=person["email"], name=person["name"],
+                    display_name=person.get("display_name"), password_hash=pw,
+                    birth_date=person.get("birth_date"), referral_source=person.get("referral_source"),
+                    municipality_code=DEMO_MUNICIPALITY if "resident" in person["roles"] else None,
+                    email_verified_at=now, created_at=now, locale="nb",
+                    terms_version=current_app.config["TERMS_VERSION"], terms_accepted_at=now)
+        user.roles = [UserRole(role=r) for r in person["roles"]]
+        if "resident" not in person["roles"]:
+            user.municipalities_served = [StaffMunicipality(municipality_code=DEMO_MUNICIPALITY)]
+        user.qualifications = [StaffQualification(qualification=q)
+                               for q in person.get("qualifications", [])]
+        db.add(user)
+        created.append(user)
+    db.flush()
+    return created

@@ -1,0 +1,62 @@
+"""Error pages in the user's language; JSON for API-style requests."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Noe var galt med forespørselen"),
+          _l("Siden fikk noe den ikke forsto. Gå tilbake og prøv igjen.")),
+    403: (_l("Du har ikke tilgang"),
+          _l("Denne siden er ikke tilgjengelig for deg. Er du logget inn med riktig konto?")),
+    404: (_l("Fant ikke siden"),
+          _l("Siden finnes ikke, eller den er flyttet. Sjekk adressen, eller gå til forsiden.")),
+    405: (_l("Det går ikke an å gjøre det her"),
+          _l("Siden kan ikke brukes på denne måten. Gå tilbake og bruk knappene på siden.")),
+    429: (_l("For mange forsøk"),
+          _l("Du har prøvd mange ganger på kort tid. Vent litt og prøv igjen.")),
+    500: (_l("Noe gikk galt hos oss"),
+          _l("Det er en feil hos oss, ikke hos deg. Prøv igjen om litt. Trenger du hjelp nå, "
+             "se akutthjelp.")),
+}
+CSRF_MESSAGE = (_l("Siden var utløpt"),
+                _l("Av sikkerhetshensyn må siden lastes på nytt før du kan sende. Gå tilbake, "
+                   "last siden på nytt og prøv igjen."))
+
+
+def render_error(code: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title or default_title,
+                           message=message or default_message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code if error.code in MESSAGES else 400)
+        if error.code == 405 and error.valid_methods:
+            return (*response, {"Allow": ", ".join(error.valid_methods)})
+        return response
+
+    @app.errorhandler(SQLAlchemyError)
+    def _database(error):
+        log.exception("database error on %s %s", request.method, request.path)
+        return render_error(500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,57 @@
+"""Form pieces shared by every domain."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def validates_csrf_in_form(view: Callable) -> Callable:
+    """Mark a view whose FlaskForm checks the CSRF token itself.
+
+    Such a view shows a missing or stale token as a form error and keeps what was typed;
+    every other view is protected by the app-wide check, which refuses the request.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    wrapped.csrf_in_form = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NoControlCharacters:
+    """Refuse invisible control characters (they break exports and are never typed on purpose)."""
+
+    def __call__(self, form, field):
+        value = field.data if isinstance(field.data, str) else ""
+        if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+            raise ValidationError(_l("Teksten inneholder tegn som ikke er tillatt."))
+
+
+class EmptyForm(FlaskForm):
+    """For buttons that only need CSRF protection (log out, mark as read ...)."""
+
+
+class DateInput(DateField):
+    """A date field that accepts what browsers send (2026-05-17) and what people type (17.05.2026)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Skriv datoen som dag.måned.år, for eksempel 17.05.1990.")) from error

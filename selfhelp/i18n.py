@@ -1,0 +1,40 @@
+"""Language: Norwegian bokmål by default, English available; the choice sticks (cookie + profile)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request
+from flask_login import current_user
+
+LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
+DEFAULT_LANGUAGE = "nb"
+LANG_COOKIE = "lang"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def compile_catalogs() -> None:
+    """Compile .po to .mo where the .mo is missing or older (at start-up, not per request)."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp.replace(mo_path)
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogs()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)

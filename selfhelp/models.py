@@ -1,0 +1,2 @@
+"""Imports every domain's models so Base.metadata knows all tables (for Alembic and tests)."""
+from selfhelp.accounts import models as accounts  # noqa: F401

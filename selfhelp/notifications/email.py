@@ -1,0 +1,97 @@
+"""The one place that sends email: SMTP, or files under instance/mail for the embedded default.
+
+Each email is a template set templates/emails/<name>.{subject,txt,html}. Bodies never carry health
+details: they say that something is waiting in selfhelp and give a link.
+"""
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+import logging
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+log = logging.getLogger(__name__)
+
+
+def render_email(template: str, locale: str, **context) -> tuple[str, str, str]:
+    with force_locale(locale):
+        subject = render_template(f"emails/{template}.subject", **context).strip()
+        text = render_template(f"emails/{template}.txt", **context)
+        html = render_template(f"emails/{template}.html", subject=subject, **context)
+    return subject, text, html
+
+
+def build_message(to: str, subject: str, text: str, html: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="selfhelp.local")
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def send_email(to: str, template: str, locale: str = "nb", **context) -> EmailMessage:
+    """Render and send one email now. Raises on SMTP failure so the caller can retry."""
+    subject, text, html = render_email(template, locale, **context)
+    msg = build_message(to, subject, text, html)
+    cfg = current_app.config
+    if cfg["MAIL_BACKEND"] == "smtp":
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+            if cfg["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if cfg["MAIL_USERNAME"]:
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+            smtp.send_message(msg)
+    else:
+        write_mail_file(msg, template)
+    return msg
+
+
+def try_send_email(to: str, template: str, locale: str = "nb", **context) -> bool:
+    """Send now; on a mail-server failure log it and return False instead of failing the request.
+
+    Used for account links (verification, reset, invitation), which the person can ask for again.
+    """
+    try:
+        send_email(to, template, locale, **context)
+    except (smtplib.SMTPException, OSError):
+        log.warning("could not send %s email", template, exc_info=True)
+        return False
+    return True
+
+
+def write_mail_file(msg: EmailMessage, name: str) -> Path:
+    folder = Path(current_app.config["MAIL_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}-{name}.eml"
+    path.write_bytes(bytes(msg))
+    return path
+
+
+def list_mail_files(limit: int = 100) -> list[dict]:
+    """The newest mails written by the file backend, for the admin page."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = Path(current_app.config["MAIL_DIR"])
+    if not folder.exists():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.eml"), reverse=True)[:limit]:
+        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        body = msg.get_body(preferencelist=("plain",))
+        out.append({"file": path.name, "to": msg["To"], "subject": msg["Subject"],
+                    "date": msg["Date"], "text": body.get_content() if body else ""})
+    return out
+
+

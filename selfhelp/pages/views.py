@@ -1,0 +1,64 @@
+"""Public pages, the dashboard, language choice and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from selfhelp.accounts.services import set_locale
+from selfhelp.db import db
+from selfhelp.i18n import LANG_COOKIE, LANGUAGES
+from selfhelp.urls import safe_next
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def index():
+    return render_template("pages/index.html")
+
+
+@bp.route("/help")
+def crisis():
+    return render_template("pages/crisis.html")
+
+
+@bp.route("/terms")
+def terms():
+    return render_template("pages/terms.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    if current_user.is_staff and not current_user.is_resident:
+        return render_template("pages/staff_home.html")
+    return render_template("pages/dashboard.html")
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch language; remembered in a cookie and, when logged in, on the profile."""
+    chosen = request.form.get("language", "")
+    target = safe_next(request.form.get("next")) or url_for("pages.index")
+    response = make_response(redirect(target))
+    if chosen in LANGUAGES:
+        set_locale(current_user, chosen)
+        db.commit()
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=request.is_secure)
+    return response
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.execute(text("SELECT 1"))
+        return jsonify(status="ok", database="ok")
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        return jsonify(status="error", database="unavailable", detail=type(error).__name__), 503

@@ -1,0 +1,194 @@
+"""Fixtures every test uses: app + fresh database (SQLite, and PostgreSQL when configured),
+clients logged in as each persona, a real SMTP server and a frozen clock."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import text
+
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from selfhelp import create_app
+from selfhelp.config import TestConfig
+from selfhelp.db import Base, make_engine
+from tests import factories
+from tests.smtp import SMTPServer
+
+PG_URL = os.environ.get("SELFHELP_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+PERSONAS = ("anonymous", "resident", "other_resident", "guide", "other_guide", "course_leader",
+            "admin")
+
+
+def pytest_configure(config):
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI must set SELFHELP_TEST_DATABASE_URL: PostgreSQL tests may not be skipped")
+
+
+# ---------------------------------------------------------------- databases
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    """One PostgreSQL schema built by the real migrations; tables are emptied between tests."""
+    if not PG_URL:
+        pytest.skip("SELFHELP_TEST_DATABASE_URL is not set")
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:  # fails loudly if the server is unreachable
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    app = create_app(TestConfig(database_url=PG_URL).as_dict())
+    from selfhelp.migrate import upgrade
+
+    upgrade(app)
+    app.extensions["db"].engine.dispose()
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """Mail received by the real SMTP server during this test."""
+    smtp_server.clear()
+    if smtp_server.controller is None:
+        smtp_server.start()
+    return smtp_server
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context (own `g`, own database session), as in production,
+    even though the test itself holds an app context open for its own database work."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+def _build_app(backend: str, request, smtp_server, extra: dict | None = None):
+    if backend == "postgresql":
+        engine = request.getfixturevalue("postgres_engine")
+        _truncate_all(engine)
+        url = PG_URL
+    else:
+        url = "sqlite://"
+    app = create_app(TestConfig(database_url=url, mail_port=smtp_server.port,
+                                extra=extra or {}).as_dict())
+    if backend == "sqlite":
+        Base.metadata.create_all(app.extensions["db"].engine)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend, request, smtp_server):
+    smtp_server.clear()
+    app = _build_app(backend, request, smtp_server)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    ctx.pop()
+    app.extensions["db"].engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from selfhelp.db import db as session
+
+    return session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---------------------------------------------------------------- clock
+
+@pytest.fixture
+def clock():
+    """Frozen at Monday 2 March 2026 09:00 UTC; move with clock.move_to(...) / clock.shift(...)."""
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc), tick=False) as traveller:
+        yield traveller
+
+
+# ---------------------------------------------------------------- personas
+
+@pytest.fixture
+def personas(db):
+    people = {
+        "resident": factories.make_resident(name="Rita Resident"),
+        "other_resident": factories.make_resident(name="Otto Other"),
+        "guide": factories.make_staff(roles=["guide"], name="Gina Guide"),
+        "other_guide": factories.make_staff(roles=["guide"], name="Gustav Guide",
+                                            municipalities=[factories.OTHER_MUNICIPALITY]),
+        "course_leader": factories.make_staff(roles=["course_leader"], name="Kurt Leader",
+                                              qualifications=["kid_leader", "du_leader"]),
+        "admin": factories.make_staff(roles=["admin"], name="Ada Admin"),
+    }
+    db.commit()
+    return people
+
+
+def login(client, user) -> None:
+    """Log the client in as `user` the way Flask-Login does after a password check."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def as_persona(app, personas):
+    """as_persona('guide') -> a test client logged in as that persona (anonymous: not logged in)."""
+
+    def make(name: str):
+        c = app.test_client()
+        if name != "anonymous":
+            login(c, personas[name])
+        return c
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token of the client's session, read from a page like a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict, page: str | None = None, **kwargs):
+    """POST like a browser: fetch the form page for a CSRF token, then submit."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)

@@ -1,0 +1,91 @@
+"""Walks every registered route as every persona and checks who gets in.
+
+A new route fails this test until it is listed in ACCESS below, so nothing ships unreviewed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PERSONAS, csrf_token
+
+EVERYONE = set(PERSONAS)
+LOGGED_IN = EVERYONE - {"anonymous"}
+STAFF = {"guide", "other_guide", "course_leader", "admin"}
+ADMIN = {"admin"}
+
+#: endpoint -> personas allowed in
+ACCESS: dict[str, set[str]] = {
+    "pages.index": EVERYONE,
+    "pages.crisis": EVERYONE,
+    "pages.terms": EVERYONE,
+    "pages.privacy": EVERYONE,
+    "pages.healthz": EVERYONE,
+    "pages.language": EVERYONE,
+    "pages.dashboard": LOGGED_IN,
+    "accounts.signup": EVERYONE,
+    "accounts.check_email": LOGGED_IN,
+    "accounts.resend_verification": LOGGED_IN,
+    "accounts.verify_email": EVERYONE,
+    "accounts.login": EVERYONE,
+    "accounts.logout": EVERYONE,
+    "accounts.forgot_password": EVERYONE,
+    "accounts.reset_password": EVERYONE,
+    "accounts.accept_invitation": EVERYONE,
+    "accounts.change_password": LOGGED_IN,
+    "staff.index": ADMIN,
+    "staff.invite": ADMIN,
+    "staff.edit": ADMIN,
+    "staff.resend_invitation": ADMIN,
+    "staff.profile": STAFF,
+    "notifications.mail_outbox": ADMIN,
+}
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def _url_values(rule, personas) -> dict:
+    """Sample values for the rule's variables: real objects where the route looks one up."""
+    values = {}
+    for name in rule.arguments:
+        if name == "user_id":
+            values[name] = personas["guide"].id
+        elif name == "token":
+            values[name] = "not-a-token"
+        else:
+            raise AssertionError(f"{rule.rule}: add a sample value for <{name}> in _url_values")
+    return values
+
+
+def test_every_route_has_an_access_rule(app):
+    missing = sorted({r.endpoint for r in _rules(app)} - set(ACCESS))
+    assert not missing, f"routes without an access rule in tests/test_access_control.py: {missing}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_access_it_should(app, personas, as_persona, persona):
+    from flask import url_for
+
+    problems = []
+    for rule in _rules(app):
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **_url_values(rule, personas))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = as_persona(persona)
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.open(path, method=method, data={"csrf_token": csrf_token(client)})
+            allowed = persona in ACCESS[rule.endpoint]
+            status, location = response.status_code, response.headers.get("Location", "")
+            to_login = status == 302 and "/login" in location
+            if response.status_code >= 500:
+                problems.append(f"{method} {path}: {status}")
+            elif allowed and (status in (401, 403) or to_login):
+                problems.append(f"{method} {path}: {persona} should get in, got {status} {location}")
+            elif not allowed and persona == "anonymous" and not to_login:
+                problems.append(f"{method} {path}: anonymous should be sent to log in, got {status}")
+            elif not allowed and persona != "anonymous" and status not in (403, 404):
+                problems.append(f"{method} {path}: {persona} should be refused, got {status}")
+    assert not problems, "\n".join(problems)

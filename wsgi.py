@@ -1,0 +1,3 @@
+from selfhelp import create_app
+
+app = create_app()
