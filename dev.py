@@ -52,9 +52,23 @@ def run_app() -> int:
         return 0
 
 
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_reachable(url: str) -> bool:
+    probe = f"import psycopg; psycopg.connect({url!r}, connect_timeout=3).close()"
+    return subprocess.call([PY, "-c", probe], stderr=subprocess.DEVNULL) == 0
+
+
 def run_tests(args: list[str]) -> int:
     ensure_venv("test")
-    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
+    env = dict(os.environ)
+    if not env.get("SELFHELP_TEST_DATABASE_URL") and _postgres_reachable(LOCAL_POSTGRES):
+        env["SELFHELP_TEST_DATABASE_URL"] = LOCAL_POSTGRES
+    where = env.get("SELFHELP_TEST_DATABASE_URL")
+    print(f"Databases: SQLite{' and PostgreSQL (' + where + ')' if where else ' only (no PostgreSQL found)'}",
+          flush=True)
+    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def load_config(instance_path: str) -> dict:
 
 
 @dataclass
-class TestConfig:
+class SettingsForTests:
     """Overrides for tests: fast hashing, no file mail unless asked."""
 
     database_url: str

@@ -14,7 +14,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from selfhelp import create_app
-from selfhelp.config import TestConfig
+from selfhelp.config import SettingsForTests
 from selfhelp.db import Base, make_engine
 from tests import factories
 from tests.smtp import SMTPServer
@@ -43,7 +43,7 @@ def postgres_engine():
     with engine.begin() as conn:  # fails loudly if the server is unreachable
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-    app = create_app(TestConfig(database_url=PG_URL).as_dict())
+    app = create_app(SettingsForTests(database_url=PG_URL).as_dict())
     from selfhelp.migrate import upgrade
 
     upgrade(app)
@@ -94,7 +94,7 @@ def _build_app(backend: str, request, smtp_server, extra: dict | None = None):
         url = PG_URL
     else:
         url = "sqlite://"
-    app = create_app(TestConfig(database_url=url, mail_port=smtp_server.port,
+    app = create_app(SettingsForTests(database_url=url, mail_port=smtp_server.port,
                                 extra=extra or {}).as_dict())
     if backend == "sqlite":
         Base.metadata.create_all(app.extensions["db"].engine)

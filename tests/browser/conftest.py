@@ -1,0 +1,80 @@
+"""End-to-end fixtures: a live selfhelp server and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from selfhelp import create_app
+from selfhelp.config import SettingsForTests
+from selfhelp.db import Base
+from tests.conftest import IN_CI
+from tests.smtp import free_port
+
+CHROMIUM = os.environ.get("SELFHELP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"]
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"Chromium not found at {CHROMIUM}: browser tests are mandatory in CI")
+    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "locale": "nb-NO"}
+
+
+class LiveServer:
+    def __init__(self, app, port: int):
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(tmp_path, mailbox):
+    port = free_port()
+    app = create_app(SettingsForTests(
+        database_url=f"sqlite:///{tmp_path / 'live.db'}", mail_port=mailbox.port,
+        extra={"BASE_URL": f"http://127.0.0.1:{port}", "TESTING": False}).as_dict())
+    Base.metadata.create_all(app.extensions["db"].engine)
+    server = LiveServer(app, port)
+    server.start()
+    yield server
+    server.stop()
+    app.extensions["db"].engine.dispose()
+
+
+@pytest.fixture
+def live_db(live_server):
+    """A database session on the live server's database, for arranging data."""
+    with live_server.app.app_context():
+        from selfhelp.db import db
+
+        yield db

@@ -1,0 +1,28 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from selfhelp.accounts.models import User
+from selfhelp.demo import DEMO_PASSWORD
+
+
+def test_demo_loads_every_role_with_a_fifteen_year_old(app, db, clock):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    users = {u.email: u for u in db.scalars(select(User))}
+    roles = set().union(*(u.role_names for u in users.values()))
+    assert {"resident", "guide", "course_leader", "admin"} <= roles
+    assert users["ungdom@demo.no"].age_on(date(2026, 3, 2)) == 15
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert again.exit_code == 0
+    assert db.scalar(select(func.count()).select_from(User)) == len(users)
+
+
+def test_demo_logins_work(app, db):
+    app.test_cli_runner().invoke(args=["demo"])
+    from tests.conftest import post_form
+
+    for email in ("innbygger@demo.no", "veileder@demo.no", "kursleder@demo.no", "admin@demo.no"):
+        client = app.test_client()
+        response = post_form(client, "/login", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
