@@ -18,6 +18,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    import selfhelp.models  # noqa: F401  (every table known before anything queries)
+
     database.init_app(app)
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
@@ -57,10 +59,14 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from selfhelp.accounts.staff_views import bp as staff_bp
     from selfhelp.accounts.views import bp as accounts_bp
+    from selfhelp.measures.views import bp as measures_bp
     from selfhelp.notifications.views import bp as notifications_bp
     from selfhelp.pages.views import bp as pages_bp
+    from selfhelp.programs.toolbox_views import bp as toolbox_bp
+    from selfhelp.programs.views import bp as programs_bp
 
-    for bp in (pages_bp, accounts_bp, staff_bp, notifications_bp):
+    for bp in (pages_bp, accounts_bp, staff_bp, notifications_bp, programs_bp, toolbox_bp,
+               measures_bp):
         app.register_blueprint(bp)
 
 

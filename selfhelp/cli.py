@@ -11,9 +11,13 @@ from selfhelp import clock
 def register(app: Flask) -> None:
     app.cli.add_command(setup)
     app.cli.add_command(db_upgrade)
+    app.cli.add_command(db_revision)
     app.cli.add_command(demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(serve)
+    from selfhelp.content.cli import content_cli
+
+    app.cli.add_command(content_cli)
 
 
 @click.command("db-upgrade")
@@ -24,6 +28,19 @@ def db_upgrade():
 
     upgrade(current_app._get_current_object())
     click.echo("Database is up to date.")
+
+
+@click.command("db-revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str):
+    """Generate a migration from the difference between the models and the database."""
+    from alembic import command
+
+    from selfhelp.migrate import alembic_config
+
+    command.revision(alembic_config(current_app._get_current_object()), message=message,
+                     autogenerate=True)
 
 
 @click.command("demo")

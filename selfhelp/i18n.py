@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
@@ -15,6 +15,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # jobs and CLI commands: the person's locale is passed explicitly
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = request.cookies.get(LANG_COOKIE)

@@ -1,2 +1,4 @@
 """Imports every domain's models so Base.metadata knows all tables (for Alembic and tests)."""
 from selfhelp.accounts import models as accounts  # noqa: F401
+from selfhelp.measures import models as measures  # noqa: F401
+from selfhelp.programs import models as programs  # noqa: F401

@@ -42,10 +42,18 @@ def localized(value: dict | str | None) -> str:
     return value.get(_locale()) or value.get("nb") or next(iter(value.values()), "")
 
 
+def measure_name(code: str) -> str:
+    from selfhelp.measures.definitions import get_measures
+
+    measure = get_measures().get(code)
+    return localized(measure.name) if measure else code
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  localized=localized, municipality_name=municipality_name,
-                                 lookup=lambda key, mapping: mapping.get(key, key))
+                                 lookup=lambda key, mapping: mapping.get(key, key),
+                                 measure_name=measure_name)
 
     @app.context_processor
     def _globals():

@@ -5,7 +5,9 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from selfhelp import clock
 from selfhelp.accounts.services import set_locale
+from selfhelp.programs.overview import resident_overview
 from selfhelp.db import db
 from selfhelp.i18n import LANG_COOKIE, LANGUAGES
 from selfhelp.urls import safe_next
@@ -38,7 +40,8 @@ def privacy():
 def dashboard():
     if current_user.is_staff and not current_user.is_resident:
         return render_template("pages/staff_home.html")
-    return render_template("pages/dashboard.html")
+    return render_template("pages/dashboard.html",
+                           overview=resident_overview(current_user, clock.now()))
 
 
 @bp.route("/language", methods=["POST"])

@@ -6,6 +6,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from selfhelp import create_app
@@ -19,6 +20,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-quic"]
 PHONE = {"width": 390, "height": 844}
+# CI machines are small (2 cores) and run PostgreSQL beside the browser: allow slow pages.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,0 +1,61 @@
+"""Recording questionnaire answers: score them, store them, raise risk flags."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from selfhelp.accounts.models import User
+from selfhelp.db import db
+from selfhelp.measures.definitions import Measure
+from selfhelp.measures.models import MeasureResult, RiskFlag
+from selfhelp.measures.scoring import change, parse_answers, score
+
+
+class AlreadyAnswered(Exception):
+    """This questionnaire was already answered for this occasion."""
+
+
+def results_of(resident: User, context: str | None = None) -> list[MeasureResult]:
+    query = select(MeasureResult).where(MeasureResult.resident_id == resident.id)
+    if context is not None:
+        query = query.where(MeasureResult.context == context)
+    return list(db.scalars(query.order_by(MeasureResult.answered_at, MeasureResult.id)))
+
+
+def answered_occasions(resident: User, context: str) -> set[tuple[str, str]]:
+    rows = db.execute(select(MeasureResult.measure_code, MeasureResult.occasion).where(
+        MeasureResult.resident_id == resident.id, MeasureResult.context == context))
+    return {(code, occasion) for code, occasion in rows}
+
+
+def record_result(resident: User, measure: Measure, context: str, occasion: str, form,
+                  now: datetime) -> tuple[MeasureResult, list[RiskFlag]]:
+    """Score and store one questionnaire. Raises IncompleteAnswers (with every missing item) or
+    AlreadyAnswered. Returns the result and any risk flags it raised, which staff will see."""
+    answers = parse_answers(measure, form)
+    exists = db.scalar(select(MeasureResult.id).where(
+        MeasureResult.resident_id == resident.id, MeasureResult.measure_code == measure.code,
+        MeasureResult.context == context, MeasureResult.occasion == occasion))
+    if exists:
+        raise AlreadyAnswered()
+    scored = score(measure, answers)
+    result = MeasureResult(
+        resident_id=resident.id, measure_code=measure.code, context=context, occasion=occasion,
+        answers=answers, raw_score=scored.raw, score=scored.total, severity=scored.band.severity,
+        is_case=scored.is_case, answered_at=now)
+    db.add(result)
+    db.flush()
+    flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason="self_harm_item",
+                      score=scored.total, item_value=answers[item], raised_at=now, state="open")
+             for item in scored.risk_items]
+    db.add_all(flags)
+    db.flush()
+    return result, flags
+
+
+def reliable_change_of(measure: Measure, results: list[MeasureResult]) -> str | None:
+    """"improved", "deteriorated" or None, from the first to the latest score."""
+    if len(results) < 2:
+        return None
+    return change(measure, results[0].score, results[-1].score)

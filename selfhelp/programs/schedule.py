@@ -1,0 +1,102 @@
+"""When modules open and which questionnaires are due: pure functions of the plan and the dates."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from selfhelp.content.model import Module, Program
+from selfhelp.programs.models import Enrolment
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    module: Module
+    #: done, open or locked
+    state: str
+    opens_on: date | None
+
+
+def _done_slugs(enrolment: Enrolment) -> set[str]:
+    return {p.module_slug for p in enrolment.progress if p.completed_at is not None}
+
+
+def module_states(program: Program, enrolment: Enrolment | None, today: date) -> list[ModuleState]:
+    """Each module's state. Weekly programs open one module a week from the start date; others open
+    the next when the previous is done. A guide may have opened modules early (unlocked_through)."""
+    if enrolment is None:
+        return [ModuleState(m, "locked", None) for m in program.modules]
+    done = _done_slugs(enrolment)
+    states = []
+    previous_done = True
+    for module in program.modules:
+        if program.unlock == "weekly":
+            opens_on = enrolment.start_date + timedelta(weeks=module.number - 1)
+            is_open = today >= opens_on
+        else:
+            opens_on = None
+            is_open = previous_done
+        is_open = is_open or module.number <= enrolment.unlocked_through
+        if enrolment.state == "paused" and module.slug not in done and module.number > enrolment.unlocked_through:
+            is_open = is_open and any(p.module_slug == module.slug for p in enrolment.progress)
+        state = "done" if module.slug in done else ("open" if is_open else "locked")
+        states.append(ModuleState(module, state, opens_on if state == "locked" else None))
+        previous_done = module.slug in done
+    return states
+
+
+def is_module_open(program: Program, enrolment: Enrolment, module: Module, today: date) -> bool:
+    return next(s.state for s in module_states(program, enrolment, today) if s.module is module) != "locked"
+
+
+@dataclass(frozen=True)
+class DueQuestionnaire:
+    code: str
+    occasion: str
+    due_on: date
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def end_date(program: Program, enrolment: Enrolment) -> date:
+    """The planned end, or the day the program was finished if that came first."""
+    planned = enrolment.start_date + timedelta(weeks=program.weeks)
+    if enrolment.finished_at is not None:
+        from selfhelp.clock import local
+
+        return min(planned, local(enrolment.finished_at).date())
+    return planned
+
+
+def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tuple[str, str]],
+                       today: date) -> list[DueQuestionnaire]:
+    """Questionnaires the resident should answer now. A missed weekly one is replaced by the
+    current week's, so nobody faces a pile of old forms."""
+    due: list[DueQuestionnaire] = []
+    end = end_date(program, enrolment)
+    for plan in program.measures:
+        candidates: list[DueQuestionnaire] = []
+        if "start" in plan.when:
+            candidates.append(DueQuestionnaire(plan.code, "start", enrolment.start_date))
+        if "weekly" in plan.when and enrolment.state == "active":
+            week = (today - enrolment.start_date).days // 7
+            if 1 <= week < program.weeks and enrolment.start_date + timedelta(weeks=week) < end:
+                candidates.append(DueQuestionnaire(plan.code, f"week-{week}",
+                                                   enrolment.start_date + timedelta(weeks=week)))
+        if "end" in plan.when and (enrolment.state == "finished" or today >= end):
+            candidates.append(DueQuestionnaire(plan.code, "end", end))
+        if "followup" in plan.when:
+            for months in program.followup_months:
+                on = _add_months(end, months)
+                if today >= on:
+                    candidates.append(DueQuestionnaire(plan.code, f"followup-{months}", on))
+        due.extend(c for c in candidates if c.due_on <= today and (c.code, c.occasion) not in answered)
+    return due

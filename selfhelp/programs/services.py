@@ -1,0 +1,114 @@
+"""Program rules: starting, opening and finishing modules, saving worksheets."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from selfhelp.accounts.models import User
+from selfhelp.clock import local
+from selfhelp.content.model import Exercise, Module, Program
+from selfhelp.db import db
+from selfhelp.programs.models import Enrolment, ModuleProgress, WorksheetAnswer, WorksheetVersion
+from selfhelp.programs.schedule import is_module_open
+from selfhelp.programs.worksheets import parse_worksheet
+
+#: Saves closer together than this update the newest version instead of adding one.
+VERSION_WINDOW = timedelta(minutes=10)
+
+
+class ProgramError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def find_enrolment(resident: User, program_slug: str) -> Enrolment | None:
+    return db.scalar(select(Enrolment).where(Enrolment.resident_id == resident.id,
+                                             Enrolment.program_slug == program_slug))
+
+
+def enrolments_of(resident: User) -> list[Enrolment]:
+    return list(db.scalars(select(Enrolment).where(Enrolment.resident_id == resident.id)
+                           .order_by(Enrolment.started_at.desc())))
+
+
+def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
+    """Start (or resume) a program. Starting again keeps everything written before."""
+    if not resident.is_resident:
+        raise ProgramError("not_resident")
+    enrolment = find_enrolment(resident, program.slug)
+    if enrolment is not None:
+        if enrolment.state == "paused":
+            enrolment.state = "active"
+        return enrolment
+    enrolment = Enrolment(resident_id=resident.id, program_slug=program.slug, started_at=now,
+                          start_date=local(now).date(), state="active", unlocked_through=1,
+                          last_activity_at=now)
+    db.add(enrolment)
+    db.flush()
+    return enrolment
+
+
+def _touch(enrolment: Enrolment, module: Module, now: datetime) -> ModuleProgress:
+    enrolment.current_module = module.slug
+    enrolment.last_activity_at = now
+    progress = next((p for p in enrolment.progress if p.module_slug == module.slug), None)
+    if progress is None:
+        progress = ModuleProgress(module_slug=module.slug, opened_at=now)
+        enrolment.progress.append(progress)
+    return progress
+
+
+def open_module(enrolment: Enrolment, program: Program, module: Module, now: datetime) -> None:
+    """Record that the resident opened a module (to resume there next time)."""
+    if not is_module_open(program, enrolment, module, local(now).date()):
+        raise ProgramError("locked")
+    _touch(enrolment, module, now)
+
+
+def complete_module(enrolment: Enrolment, program: Program, module: Module, now: datetime) -> None:
+    if not is_module_open(program, enrolment, module, local(now).date()):
+        raise ProgramError("locked")
+    progress = _touch(enrolment, module, now)
+    progress.completed_at = progress.completed_at or now
+    done = {p.module_slug for p in enrolment.progress if p.completed_at}
+    if all(m.slug in done for m in program.modules) and enrolment.state != "finished":
+        enrolment.state = "finished"
+        enrolment.finished_at = now
+
+
+def answers_for(enrolment: Enrolment, module_slug: str | None = None) -> dict[tuple[str, str], WorksheetAnswer]:
+    query = select(WorksheetAnswer).where(WorksheetAnswer.enrolment_id == enrolment.id)
+    if module_slug:
+        query = query.where(WorksheetAnswer.module_slug == module_slug)
+    return {(a.module_slug, a.exercise_key): a for a in db.scalars(query)}
+
+
+def save_worksheet(enrolment: Enrolment, program: Program, module: Module, exercise: Exercise,
+                   form, now: datetime) -> tuple[WorksheetAnswer, dict[str, str]]:
+    """Save what was typed (always), and return the problems to show beside the fields."""
+    data, problems = parse_worksheet(
+        exercise, form, lambda field, column: module.options_nb(exercise.key, field, column))
+    answer = db.scalar(select(WorksheetAnswer).where(
+        WorksheetAnswer.enrolment_id == enrolment.id, WorksheetAnswer.module_slug == module.slug,
+        WorksheetAnswer.exercise_key == exercise.key))
+    if answer is None:
+        answer = WorksheetAnswer(enrolment_id=enrolment.id, module_slug=module.slug,
+                                 exercise_key=exercise.key, data=data, created_at=now, updated_at=now)
+        db.add(answer)
+        db.flush()
+    else:
+        answer.data = data
+        answer.updated_at = now
+    newest = db.scalar(select(WorksheetVersion).where(WorksheetVersion.answer_id == answer.id)
+                       .order_by(WorksheetVersion.saved_at.desc()).limit(1))
+    if newest is not None and now - newest.saved_at < VERSION_WINDOW:
+        newest.data = data
+        newest.saved_at = now
+    else:
+        db.add(WorksheetVersion(answer_id=answer.id, data=data, saved_at=now))
+    enrolment.last_activity_at = now
+    enrolment.current_module = module.slug
+    db.flush()
+    return answer, problems

@@ -1,0 +1,239 @@
+"""Resident pages for self-help programs: catalogue, program, modules, worksheets, toolbox."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from selfhelp import clock
+from selfhelp.content import get_catalogue
+from selfhelp.db import db
+from selfhelp.forms import validates_csrf_in_form
+from selfhelp.measures.definitions import get_measures
+from selfhelp.measures.scoring import IncompleteAnswers
+from selfhelp.measures.services import AlreadyAnswered, answered_occasions, record_result
+from selfhelp.programs import drafts, services
+from selfhelp.programs.overview import context_of
+from selfhelp.programs.schedule import due_questionnaires, module_states
+from selfhelp.programs.views_support import page_context
+from selfhelp.security import roles_required
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+
+def _program(slug: str):
+    program = get_catalogue().programs.get(slug)
+    if program is None:
+        abort(404)
+    return program
+
+
+def _module(program, module_slug: str):
+    module = program.module(module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _lookup(slug: str, module_slug: str):
+    """The program, module and the resident's enrolment a module URL names."""
+    program = _program(slug)
+    module = _module(program, module_slug)
+    return program, module, _enrolment(program)
+
+
+def _enrolment(program):
+    enrolment = services.find_enrolment(current_user, program.slug)
+    if enrolment is None:
+        flash(_("Start programmet først."), "info")
+        abort(redirect(url_for("programs.program", slug=program.slug)))
+    return enrolment
+
+
+@bp.route("/")
+@roles_required("resident")
+def catalogue():
+    mine = {e.program_slug: e for e in services.enrolments_of(current_user)}
+    return render_template("programs/catalogue.html", programs=get_catalogue().programs.values(),
+                           mine=mine)
+
+
+@bp.route("/<slug>")
+@roles_required("resident")
+def program(slug: str):
+    program = _program(slug)
+    enrolment = services.find_enrolment(current_user, slug)
+    today = clock.local(clock.now()).date()
+    return render_template("programs/program.html", program=program, enrolment=enrolment,
+                           states=module_states(program, enrolment, today))
+
+
+@bp.route("/<slug>/start", methods=["POST"])
+@roles_required("resident")
+def start(slug: str):
+    program = _program(slug)
+    enrolment = services.start_program(current_user, program, clock.now())
+    db.commit()
+    first = program.modules[0]
+    target = enrolment.current_module or first.slug
+    return redirect(url_for("programs.module", slug=slug, module_slug=target))
+
+
+@bp.route("/<slug>/<module_slug>")
+@roles_required("resident")
+def module(slug: str, module_slug: str):
+    program, module, enrolment = _lookup(slug, module_slug)
+    try:
+        services.open_module(enrolment, program, module, clock.now())
+    except services.ProgramError:
+        flash(_("Denne modulen er ikke åpnet ennå."), "info")
+        return redirect(url_for("programs.program", slug=slug))
+    _save_pending_draft(program, module, enrolment)
+    db.commit()
+    return render_template("programs/module.html",
+                           **page_context(program, module, enrolment, clock.now()))
+
+
+@bp.route("/<slug>/<module_slug>/done", methods=["POST"])
+@roles_required("resident")
+def complete(slug: str, module_slug: str):
+    program, module, enrolment = _lookup(slug, module_slug)
+    try:
+        services.complete_module(enrolment, program, module, clock.now())
+    except services.ProgramError:
+        abort(403)
+    db.commit()
+    flash(_("Bra jobbet! Modulen er markert som ferdig."), "success")
+    if enrolment.state == "finished":
+        return redirect(url_for("pages.dashboard"))
+    return redirect(url_for("programs.program", slug=slug))
+
+
+def _save_pending_draft(program, module, enrolment) -> None:
+    """Save text that was posted while the login had expired (see save_exercise)."""
+    key = session.pop("pending_draft", None)
+    draft = drafts.take(key, program.slug, module.slug, clock.now()) if key else None
+    exercise = module.text("nb").exercise(draft.exercise_key) if draft else None
+    if exercise is not None:
+        services.save_worksheet(enrolment, program, module, exercise, drafts.as_form(draft),
+                                clock.now())
+        flash(_("Teksten du skrev før du ble logget ut, er lagret."), "success")
+
+
+@bp.route("/<slug>/<module_slug>/exercises/<exercise_key>", methods=["POST"])
+@validates_csrf_in_form
+def save_exercise(slug: str, module_slug: str, exercise_key: str):
+    """Save a worksheet. Form posts redirect back; autosave (fetch) gets JSON.
+
+    If the login expired, the text is kept aside and saved right after the person logs in again.
+    """
+    from flask_wtf.csrf import ValidationError as CSRFInvalid
+    from flask_wtf.csrf import validate_csrf
+
+    if not current_user.is_authenticated:
+        return _keep_until_login(slug, module_slug, exercise_key)
+    if not current_user.has_role("resident"):
+        abort(403)
+    program, module, enrolment = _lookup(slug, module_slug)
+    text = module.text("nb")
+    exercise = next((e for e in text.exercises if e.key == exercise_key), None)
+    if exercise is None:
+        abort(404)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except CSRFInvalid:
+        if wants_json:
+            return jsonify(saved=False, reason="csrf"), 400
+        ctx = page_context(program, module, enrolment, clock.now(), override={exercise_key: request.form})
+        ctx["stale_form"] = exercise_key
+        return render_template("programs/module.html", **ctx), 400
+    answer, problems = services.save_worksheet(enrolment, program, module, exercise, request.form,
+                                               clock.now())
+    db.commit()
+    if wants_json:
+        return jsonify(saved=True, saved_at=clock.local(answer.updated_at).strftime("%H:%M"),
+                       problems=problems)
+    add_row = request.form.get("add_row")
+    anchor = f"exercise-{exercise_key}"
+    if problems:
+        ctx = page_context(program, module, enrolment, clock.now(), problems={exercise_key: problems})
+        return render_template("programs/module.html", **ctx)
+    if add_row:
+        return redirect(url_for("programs.module", slug=slug, module_slug=module_slug,
+                                add_row=add_row) + f"#{anchor}")
+    flash(_("Lagret."), "success")
+    return redirect(url_for("programs.module", slug=slug, module_slug=module_slug) + f"#{anchor}")
+
+
+def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
+    from flask_wtf.csrf import ValidationError as CSRFInvalid
+    from flask_wtf.csrf import validate_csrf
+
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
+    program = _program(slug)
+    _module(program, module_slug)
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except CSRFInvalid:
+        # Not from our own page in this browser: show the text back rather than store it.
+        return render_template("programs/text_not_saved.html", program=program,
+                               texts=[v for k, v in request.form.items(multi=True)
+                                      if k.startswith("f-") and v.strip()]), 401
+    session["pending_draft"] = drafts.stash(slug, module_slug, exercise_key, request.form, clock.now())
+    db.commit()
+    flash(_("Du var logget ut. Logg inn igjen, så lagres teksten du skrev."), "info")
+    return redirect(url_for("accounts.login",
+                            next=url_for("programs.module", slug=slug, module_slug=module_slug)))
+
+
+@bp.route("/<slug>/questionnaires/<code>/<occasion>", methods=["GET", "POST"])
+@roles_required("resident")
+@validates_csrf_in_form
+def questionnaire(slug: str, code: str, occasion: str):
+    """Answer a questionnaire that is due. Every item must be answered; a risk answer leads
+    straight to the page with crisis contacts."""
+    from flask_wtf.csrf import ValidationError as CSRFInvalid
+    from flask_wtf.csrf import validate_csrf
+
+    program = _program(slug)
+    enrolment = _enrolment(program)
+    measure = get_measures().get(code)
+    context = context_of(slug)
+    today = clock.local(clock.now()).date()
+    due = {(d.code, d.occasion) for d in due_questionnaires(
+        program, enrolment, answered_occasions(current_user, context), today)}
+    if measure is None or (code, occasion) not in due:
+        flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
+        return redirect(url_for("pages.dashboard"))
+    errors: dict[str, str] = {}
+    stale = False
+    if request.method == "POST":
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except CSRFInvalid:
+            stale = True
+        else:
+            try:
+                _result, flags = record_result(current_user, measure, context, occasion,
+                                               request.form, clock.now())
+            except IncompleteAnswers as problem:
+                errors = {key: _("Svar på dette spørsmålet.") for key in problem.missing}
+                errors.update({key: _("Velg et av svarene.") for key in problem.invalid})
+            except AlreadyAnswered:
+                db.rollback()
+                flash(_("Dette spørreskjemaet er allerede besvart."), "info")
+                return redirect(url_for("measures.progress"))
+            else:
+                db.commit()
+                if flags:
+                    return redirect(url_for("measures.support"))
+                flash(_("Takk! Svarene er lagret."), "success")
+                return redirect(url_for("measures.progress"))
+    return render_template("measures/questionnaire.html", measure=measure, program=program,
+                           errors=errors, chosen=request.form, stale=stale,
+                           action=url_for("programs.questionnaire", slug=slug, code=code,
+                                          occasion=occasion)), (400 if stale else 200)
