@@ -40,6 +40,45 @@ def demo_people(today: date) -> list[dict]:
     ]
 
 
+def _next_weekday(day: date, weekday: int) -> date:
+    from datetime import timedelta
+
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def load_demo_cohorts(now: datetime) -> int:
+    """Three published cohorts led by the demo course leaders, unless there are cohorts already."""
+    from datetime import time, timedelta
+
+    from selfhelp.clock import local
+    from selfhelp.content import get_catalogue
+    from selfhelp.courses.models import Cohort
+    from selfhelp.courses.services import CohortPlan, create_cohort, publish
+
+    if db.scalar(select(Cohort.id).limit(1)) is not None:
+        return 0
+    ola = db.scalar(select(User).where(User.email == "kursleder@demo.no"))
+    amina = db.scalar(select(User).where(User.email == "kursleder2@demo.no"))
+    today = local(now).date()
+    plans = [
+        CohortPlan("KiD", [ola.id], DEMO_MUNICIPALITY, _next_weekday(today + timedelta(weeks=3), 1),
+                   time(18, 0), 10, today + timedelta(weeks=2), place="Drammen bibliotek, Grønland 32",
+                   room="Kursrom 2"),
+        CohortPlan("DU", [ola.id, amina.id], DEMO_MUNICIPALITY, _next_weekday(today + timedelta(weeks=4), 3),
+                   time(16, 30), 8, today + timedelta(weeks=3), place="Drammen helsestasjon for ungdom"),
+        CohortPlan("KiB", [ola.id], DEMO_MUNICIPALITY, _next_weekday(today + timedelta(weeks=5), 2),
+                   time(19, 0), 12, today + timedelta(weeks=4), online=True,
+                   video_link="https://video.example.no/kib-demo", open_to_other_municipalities=True,
+                   auto_admit=True),
+    ]
+    courses = get_catalogue().courses
+    for plan in plans:
+        cohort = create_cohort(ola, plan, courses[plan.course_code], now, today)
+        publish(ola, cohort, now)
+    db.flush()
+    return len(plans)
+
+
 def load_demo(now: datetime) -> list[User]:
     """Create the demo people if they are missing; safe to run again."""
     created = []
@@ -61,4 +100,5 @@ def load_demo(now: datetime) -> list[User]:
         db.add(user)
         created.append(user)
     db.flush()
+    load_demo_cohorts(now)
     return created

@@ -48,3 +48,42 @@ def make_staff(*, roles: list[str], municipalities: list[str] | None = None,
     user.qualifications = [StaffQualification(qualification=q) for q in (qualifications or [])]
     db.flush()
     return user
+
+
+def make_cohort(*, leaders: list[User], course: str = "KiD", first_date: date | None = None,
+                capacity: int | None = None, publish: bool = True, municipality: str = MUNICIPALITY,
+                **plan_fields):
+    """A cohort planned by its first leader (defaults: 18:00, six weeks from the real date)."""
+    from datetime import time, timedelta
+
+    from selfhelp.content import get_catalogue
+    from selfhelp.courses import services
+
+    definition = get_catalogue().courses[course]
+    today = datetime.now(timezone.utc).date()
+    first = first_date or today + timedelta(weeks=6)
+    plan = services.CohortPlan(
+        course_code=course, leader_ids=[u.id for u in leaders], municipality_code=municipality,
+        first_date=first, start_time=plan_fields.pop("start_time", time(18, 0)),
+        capacity=capacity or definition.group_default,
+        application_deadline=plan_fields.pop("application_deadline", first - timedelta(days=7)),
+        place=plan_fields.pop("place", "Frivillighetssentralen, Drammen"), **plan_fields)
+    now = datetime.now(timezone.utc)
+    cohort = services.create_cohort(leaders[0], plan, definition, now, min(today, first))
+    if publish:
+        services.publish(leaders[0], cohort, now)
+    db.flush()
+    return cohort
+
+
+def make_application(cohort, resident: User, *, motivation: str = "Jeg vil lære å mestre hverdagen",
+                     **guardian):
+    from selfhelp.content import get_catalogue
+    from selfhelp.courses import admission
+
+    course = get_catalogue().courses[cohort.course_code]
+    now = datetime.now(timezone.utc)
+    application = admission.apply(resident, cohort, course, admission.ApplicationForm(motivation, **guardian),
+                                  now, now.date())
+    db.flush()
+    return application

@@ -14,6 +14,7 @@ LOGGED_IN = EVERYONE - {"anonymous"}
 STAFF = {"guide", "other_guide", "course_leader", "admin"}
 ADMIN = {"admin"}
 RESIDENTS = {"resident", "other_resident"}
+LEADER = {"course_leader"}
 
 #: endpoint -> personas allowed in
 ACCESS: dict[str, set[str]] = {
@@ -52,6 +53,29 @@ ACCESS: dict[str, set[str]] = {
     "toolbox.download": RESIDENTS,
     "measures.progress": RESIDENTS,
     "measures.support": RESIDENTS,
+    "courses.index": RESIDENTS,
+    "courses.cohort": RESIDENTS,
+    "courses.mine": RESIDENTS,
+    "courses.withdraw": {"resident"},
+    "courses.questionnaire": {"resident"},
+    "courses.calendar": EVERYONE,  # the secret token in the link is the key
+    "leader.cohorts": LEADER,
+    "leader.new_cohort": LEADER,
+    "leader.edit_cohort": LEADER,
+    "leader.cohort": LEADER,
+    "leader.publish": LEADER,
+    "leader.cancel_cohort": LEADER,
+    "leader.move_session": LEADER,
+    "leader.cancel_session": LEADER,
+    "leader.applications": LEADER,
+    "leader.application": LEADER,
+    "leader.admit": LEADER,
+    "leader.decline": LEADER,
+    "leader.pretalk": LEADER,
+    "leader.confirm_guardian": LEADER,
+    "leader.roster": LEADER,
+    "leader.roster_csv": LEADER,
+    "leader.attendance": LEADER,
 }
 
 
@@ -70,8 +94,13 @@ def _sample_objects(db, personas) -> dict:
     module = program.modules[0]
     answer, _ = services.save_worksheet(enrolment, program, module, module.text("nb").exercise("goals"),
                                         MultiDict({"f-general_goal": "x"}), now())
+    from tests.factories import make_application, make_cohort
+
+    cohort = make_cohort(leaders=[personas["course_leader"]], auto_admit=True)
+    application = make_application(cohort, personas["resident"])
     db.commit()
-    return {"answer_id": answer.id}
+    return {"answer_id": answer.id, "cohort_id": cohort.id, "session_id": cohort.sessions[0].id,
+            "application_id": application.id, "calendar_token": application.calendar_token}
 
 
 def _url_values(rule, personas) -> dict:
@@ -81,7 +110,7 @@ def _url_values(rule, personas) -> dict:
         if name == "user_id":
             values[name] = personas["guide"].id
         elif name == "token":
-            values[name] = "not-a-token"
+            values[name] = personas["calendar_token"] if rule.endpoint == "courses.calendar" else "not-a-token"
         elif name == "slug":
             values[name] = "depression"
         elif name == "module_slug":
@@ -92,8 +121,8 @@ def _url_values(rule, personas) -> dict:
             values[name] = "PHQ-9"
         elif name == "occasion":
             values[name] = "start"
-        elif name == "answer_id":
-            values[name] = personas["answer_id"]
+        elif name in ("answer_id", "cohort_id", "session_id", "application_id"):
+            values[name] = personas[name]
         else:
             raise AssertionError(f"{rule.rule}: add a sample value for <{name}> in _url_values")
     return values

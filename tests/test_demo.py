@@ -16,6 +16,11 @@ def test_demo_loads_every_role_with_a_fifteen_year_old(app, db, clock):
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 0
     assert db.scalar(select(func.count()).select_from(User)) == len(users)
+    from selfhelp.courses.models import Cohort
+
+    cohorts = db.scalars(select(Cohort)).all()
+    assert sorted(c.course_code for c in cohorts) == ["DU", "KiB", "KiD"]
+    assert all(c.state == "published" for c in cohorts)
 
 
 def test_demo_logins_work(app, db):

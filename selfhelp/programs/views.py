@@ -10,10 +10,10 @@ from flask_login import current_user
 from selfhelp import clock
 from selfhelp.content import get_catalogue
 from selfhelp.db import db
-from selfhelp.forms import validates_csrf_in_form
+from selfhelp.forms import csrf_is_valid, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
-from selfhelp.measures.scoring import IncompleteAnswers
-from selfhelp.measures.services import AlreadyAnswered, answered_occasions, record_result
+from selfhelp.measures.answering import questionnaire_page
+from selfhelp.measures.services import answered_occasions
 from selfhelp.programs import drafts, services
 from selfhelp.programs.overview import context_of
 from selfhelp.programs.schedule import due_questionnaires, module_states
@@ -129,9 +129,6 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
 
     If the login expired, the text is kept aside and saved right after the person logs in again.
     """
-    from flask_wtf.csrf import ValidationError as CSRFInvalid
-    from flask_wtf.csrf import validate_csrf
-
     if not current_user.is_authenticated:
         return _keep_until_login(slug, module_slug, exercise_key)
     if not current_user.has_role("resident"):
@@ -142,9 +139,7 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
     if exercise is None:
         abort(404)
     wants_json = request.accept_mimetypes.best == "application/json"
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except CSRFInvalid:
+    if not csrf_is_valid(request.form.get("csrf_token")):
         if wants_json:
             return jsonify(saved=False, reason="csrf"), 400
         ctx = page_context(program, module, enrolment, clock.now(), override={exercise_key: request.form})
@@ -169,16 +164,11 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
 
 
 def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
-    from flask_wtf.csrf import ValidationError as CSRFInvalid
-    from flask_wtf.csrf import validate_csrf
-
     if request.accept_mimetypes.best == "application/json":
         return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
     program = _program(slug)
     _module(program, module_slug)
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except CSRFInvalid:
+    if not csrf_is_valid(request.form.get("csrf_token")):
         # Not from our own page in this browser: show the text back rather than store it.
         return render_template("programs/text_not_saved.html", program=program,
                                texts=[v for k, v in request.form.items(multi=True)
@@ -196,9 +186,6 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
 def questionnaire(slug: str, code: str, occasion: str):
     """Answer a questionnaire that is due. Every item must be answered; a risk answer leads
     straight to the page with crisis contacts."""
-    from flask_wtf.csrf import ValidationError as CSRFInvalid
-    from flask_wtf.csrf import validate_csrf
-
     program = _program(slug)
     enrolment = _enrolment(program)
     measure = get_measures().get(code)
@@ -209,31 +196,5 @@ def questionnaire(slug: str, code: str, occasion: str):
     if measure is None or (code, occasion) not in due:
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("pages.dashboard"))
-    errors: dict[str, str] = {}
-    stale = False
-    if request.method == "POST":
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except CSRFInvalid:
-            stale = True
-        else:
-            try:
-                _result, flags = record_result(current_user, measure, context, occasion,
-                                               request.form, clock.now())
-            except IncompleteAnswers as problem:
-                errors = {key: _("Svar på dette spørsmålet.") for key in problem.missing}
-                errors.update({key: _("Velg et av svarene.") for key in problem.invalid})
-            except AlreadyAnswered:
-                db.rollback()
-                flash(_("Dette spørreskjemaet er allerede besvart."), "info")
-                return redirect(url_for("measures.progress"))
-            else:
-                db.commit()
-                if flags:
-                    return redirect(url_for("measures.support"))
-                flash(_("Takk! Svarene er lagret."), "success")
-                return redirect(url_for("measures.progress"))
-    return render_template("measures/questionnaire.html", measure=measure, program=program,
-                           errors=errors, chosen=request.form, stale=stale,
-                           action=url_for("programs.questionnaire", slug=slug, code=code,
-                                          occasion=occasion)), (400 if stale else 200)
+    return questionnaire_page(measure, context, occasion, url_for("measures.progress"),
+                              program=program)

@@ -47,6 +47,12 @@ def page_context(program: Program, module: Module, enrolment: Enrolment, now: da
                 extra = 1 if add_row == field.key else 0
                 row_counts[(exercise.key, field.key)] = max(len(rows) + extra, field.min_rows, 1)
     states = module_states(program, enrolment, local(now).date())
+    first_goals = None
+    if text.exercise("goals_review") is not None:
+        # Revisiting goals: show what the resident wrote in the first module.
+        first = services.answers_for(enrolment, program.modules[0].slug).get(
+            (program.modules[0].slug, "goals"))
+        first_goals = first.data if first else {}
     done = sum(1 for s in states if s.state == "done")
     index = module.number - 1
     return {
@@ -59,4 +65,5 @@ def page_context(program: Program, module: Module, enrolment: Enrolment, now: da
         "next_state": states[index + 1] if index + 1 < len(states) else None,
         "options_nb_for": module.options_nb,
         "stale_form": None,
+        "first_goals": first_goals,
     }

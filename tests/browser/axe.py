@@ -13,3 +13,10 @@ def assert_accessible(page) -> None:
     report = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in bad)
     assert not bad, f"accessibility violations on {page.url}:\n{report}"
+    assert_fits_width(page)
+
+
+def assert_fits_width(page) -> None:
+    """Nothing makes the page scroll sideways (wide tables scroll inside their own box)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"

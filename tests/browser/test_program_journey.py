@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from selfhelp.content import get_catalogue
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.people import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +23,7 @@ def _resident(live_db, email="rita@example.com"):
 
 
 def _log_in(page, base, email="rita@example.com"):
-    page.goto(base + "/login")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Passord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(re.compile(r".*/dashboard"))
+    log_in(page, base, email)
 
 
 def _open_all_modules(live_db):

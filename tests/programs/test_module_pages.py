@@ -1,5 +1,5 @@
 """A resident starts a program, reads modules, fills every kind of worksheet field and finishes."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from selfhelp.programs.models import Enrolment, WorksheetAnswer, WorksheetVersion
 from tests.conftest import csrf_token, post_form
@@ -174,3 +174,15 @@ def test_text_posted_without_a_valid_session_is_shown_back_not_stored(app, perso
     from selfhelp.programs.models import PendingDraft
 
     assert db.scalar(select(PendingDraft)) is None
+
+
+def test_the_last_module_shows_the_goals_from_the_first(as_persona, personas, db, clock):
+    client = as_persona("resident")
+    _start(client)
+    post_form(client, M1 + "/exercises/goals", {"f-general_goal": "Tilbake i jobb",
+                                                 "f-specific_goals-0-goal": "Sove sju timer"}, page=M1)
+    db.execute(update(Enrolment).values(unlocked_through=8))
+    db.commit()
+    html = client.get("/programs/depression/08-ta-vare-pa-det-du-har-lart").get_data(as_text=True)
+    assert "Målene du satte deg i starten" in html
+    assert "Tilbake i jobb" in html and "Sove sju timer" in html

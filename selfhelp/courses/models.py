@@ -1,0 +1,160 @@
+"""Group courses: cohorts, their sessions, applications, attendance and leaders' notes."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from selfhelp.accounts.models import User
+from selfhelp.db import Base, UTCDateTime
+
+APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted", "declined", "withdrawn")
+
+
+class Cohort(Base):
+    """One run of a course (KiD, KiB or DU) with its leaders, place, dates and seats."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_code: Mapped[str] = mapped_column(String(10))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    #: draft (being planned), published (open for applications), cancelled or finished.
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    place: Mapped[str | None] = mapped_column(String(200))
+    room: Mapped[str | None] = mapped_column(String(120))
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Shown only to admitted participants.
+    video_link: Mapped[str | None] = mapped_column(String(500))
+    #: The first session as planned, in Europe/Oslo wall-clock time.
+    first_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    #: Dates whose whole week the leader removed (e.g. the autumn holiday), ISO strings.
+    skip_dates: Mapped[list] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer)
+    application_deadline: Mapped[date] = mapped_column(Date)
+    open_to_other_municipalities: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Admit applicants automatically in the order they apply, instead of after the leader's
+    #: assessment (pre-talk). Either way a full cohort puts applicants on the waiting list.
+    auto_admit: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Also remind participants two hours before each session (24 h is always on).
+    remind_two_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Admitted participants holding a seat; only changed by conditional UPDATEs (no overbooking).
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    #: Last waiting-list ticket handed out; tickets order the list and are never reused.
+    waitlist_counter: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+    leaders: Mapped[list[CohortLeader]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    sessions: Mapped[list[CourseSession]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CourseSession.number")
+
+    @property
+    def leader_ids(self) -> set[int]:
+        return {leader.leader_id for leader in self.leaders}
+
+
+class CohortLeader(Base):
+    __tablename__ = "cohort_leaders"
+    __table_args__ = (UniqueConstraint("cohort_id", "leader_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    leader: Mapped[User] = relationship(lazy="joined")
+
+
+class CourseSession(Base):
+    """One meeting. Kept as local date and wall-clock time (Europe/Oslo); the UTC instants are
+    derived from them whenever the session is planned or moved."""
+
+    __tablename__ = "course_sessions"
+    __table_args__ = (UniqueConstraint("cohort_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    #: weekly or followup
+    kind: Mapped[str] = mapped_column(String(10))
+    local_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: scheduled or cancelled
+    state: Mapped[str] = mapped_column(String(12), default="scheduled")
+    #: Bumped on every change, so calendars and notices know it is a new version.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The date before the leader moved it, shown to participants.
+    moved_from: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Application(Base):
+    """A resident's application to a cohort, from received to admitted (or not)."""
+
+    __tablename__ = "course_applications"
+    __table_args__ = (UniqueConstraint("cohort_id", "resident_id"),
+                      UniqueConstraint("cohort_id", "waitlist_ticket"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: received, pretalk (invited to a pre-talk), waitlisted, admitted, declined or withdrawn.
+    state: Mapped[str] = mapped_column(String(12), default="received")
+    #: What the applicant wants from the course, in their own words.
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    screening_result_id: Mapped[int | None] = mapped_column(ForeignKey("measure_results.id"))
+    #: Place in the queue while waitlisted (position = how many waitlisted tickets are lower + 1).
+    waitlist_ticket: Mapped[int | None] = mapped_column(Integer)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    pretalk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pretalk_note: Mapped[str | None] = mapped_column(Text)
+    #: Set when a seat was given automatically from the waiting list.
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    guardian_name: Mapped[str | None] = mapped_column(String(120))
+    guardian_contact: Mapped[str | None] = mapped_column(String(200))
+    #: A leader confirmed that the guardian consents (required under 16 for DU).
+    guardian_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    guardian_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Secret in the calendar-subscription link (calendar apps cannot log in).
+    calendar_token: Mapped[str] = mapped_column(String(48), unique=True)
+
+    resident: Mapped[User] = relationship(foreign_keys=[resident_id], lazy="joined")
+    cohort: Mapped[Cohort] = relationship()
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("course_sessions.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("course_applications.id", ondelete="CASCADE"))
+    #: present, absent or notified (absence notified in advance)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CohortNote(Base):
+    """A leader's note about the cohort, visible to its co-leaders only."""
+
+    __tablename__ = "cohort_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,182 @@
+"""Resident pages for group courses: find, apply, follow your application, your course, calendar."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from selfhelp import clock
+from selfhelp.accounts.municipalities import choices as municipality_choices
+from selfhelp.content import get_catalogue
+from selfhelp.courses import admission, forms
+from selfhelp.courses.calendar import calendar_for
+from selfhelp.courses.models import Application, Cohort
+from selfhelp.courses.outcomes import due_course_questionnaires
+from selfhelp.courses.queries import applications_of, next_session, open_cohorts
+from selfhelp.db import db
+from selfhelp.forms import validates_csrf_in_form
+from selfhelp.measures.definitions import get_measures
+from selfhelp.measures.answering import item_errors as answer_errors
+from selfhelp.measures.answering import questionnaire_page
+from selfhelp.measures.scoring import IncompleteAnswers
+from selfhelp.measures.services import AlreadyAnswered, record_result
+from selfhelp.security import roles_required
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+REFUSALS = {
+    "closed": _l("Søknadsfristen har gått ut, eller kurset tar ikke imot søknader nå."),
+    "too_young": _l("Du er under aldersgrensen for dette kurset."),
+    "too_old": _l("Du er over aldersgrensen for dette kurset."),
+    "other_municipality": _l("Kurset er bare for innbyggere i kommunen som holder det."),
+    "no_birth_date": _l("Vi mangler fødselsdatoen din."),
+    "already_applied": _l("Du har allerede søkt på dette kurset."),
+    "guardian_missing": _l("Når du er under 16 år, trenger vi navn og kontaktinformasjon til en forelder eller foresatt."),
+}
+
+
+def _course(code: str):
+    course = get_catalogue().courses.get(code)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.get(Cohort, cohort_id)
+    if cohort is None or cohort.state == "draft":
+        abort(404)
+    return cohort
+
+
+def _own_application(application_id: int) -> Application:
+    application = db.get(Application, application_id)
+    if application is None or application.resident_id != current_user.id:
+        abort(404)
+    return application
+
+
+@bp.route("/")
+@roles_required("resident")
+def index():
+    form = forms.FilterForm(request.args)
+    form.course.choices = [("", _("Alle kurs"))] + [(c.code, c.code) for c in get_catalogue().courses.values()]
+    form.municipality.choices = [("", _("Alle kommuner"))] + municipality_choices()
+    if not request.args:
+        form.municipality.data = current_user.municipality_code
+    today = clock.local(clock.now()).date()
+    cohorts = db.scalars(open_cohorts(today, form.course.data or None, form.municipality.data or None,
+                                      bool(form.online.data))).all()
+    return render_template("courses/index.html", form=form, cohorts=cohorts,
+                           courses=get_catalogue().courses, today=today)
+
+
+@bp.route("/<int:cohort_id>", methods=["GET", "POST"])
+@roles_required("resident")
+@validates_csrf_in_form
+def cohort(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    course = _course(cohort.course_code)
+    today = clock.local(clock.now()).date()
+    measure = get_measures().get(course.screening_measure or "")
+    form = forms.ApplyForm()
+    item_errors: dict[str, str] = {}
+    problems = admission.eligibility_problems(current_user, cohort, course, today)
+    mine = db.scalar(select(Application).where(Application.cohort_id == cohort.id,
+                                               Application.resident_id == current_user.id))
+    guardian = admission.needs_guardian(current_user, cohort, course)
+    if request.method == "POST" and form.validate_on_submit() and not problems:
+        outcome = _apply(cohort, course, form, measure, guardian, item_errors)
+        if outcome is not None:
+            return outcome
+    return render_template("courses/cohort.html", cohort=cohort, course=course, form=form,
+                           measure=measure, item_errors=item_errors, problems=problems,
+                           refusals=REFUSALS, mine=mine, guardian=guardian, chosen=request.form)
+
+
+def _apply(cohort, course, form, measure, guardian, item_errors):
+    """Apply with the screening questionnaire; None means: show the form again with messages."""
+    if guardian and not (form.guardian_name.data and form.guardian_contact.data):
+        form.guardian_name.errors.append(str(REFUSALS["guardian_missing"]))
+        return None
+    now = clock.now()
+    flags = []
+    try:
+        application = admission.apply(current_user, cohort, course, admission.ApplicationForm(
+            form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
+            now, clock.local(now).date())
+        if measure is not None:
+            result, flags = record_result(current_user, measure, f"cohort:{cohort.id}", "screening",
+                                          request.form, now)
+            application.screening_result_id = result.id
+    except IncompleteAnswers as problem:
+        db.rollback()
+        item_errors.update(answer_errors(problem))
+        return None
+    except (admission.AdmissionError, AlreadyAnswered) as error:
+        db.rollback()
+        flash(str(REFUSALS.get(getattr(error, "code", "already_applied"), REFUSALS["already_applied"])), "error")
+        return redirect(url_for("courses.mine"))
+    db.commit()
+    if flags:
+        return redirect(url_for("measures.support"))
+    flash(_("Søknaden er sendt."), "success")
+    return redirect(url_for("courses.mine"))
+
+
+@bp.route("/mine")
+@roles_required("resident")
+def mine():
+    now = clock.now()
+    applications = db.scalars(applications_of(current_user).options(
+        selectinload(Application.cohort).selectinload(Cohort.sessions))).all()
+    positions = admission.waitlist_positions(
+        *{a.cohort_id for a in applications if a.state == "waitlisted"})
+    due = due_course_questionnaires(current_user, applications, clock.local(now).date())
+    return render_template("courses/mine.html", applications=applications, positions=positions,
+                           courses=get_catalogue().courses, now=now, next_session=next_session,
+                           due=due)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required("resident")
+def withdraw(application_id: int):
+    application = _own_application(application_id)
+    try:
+        admission.withdraw(current_user, application, _course(application.cohort.course_code), clock.now())
+    except admission.AdmissionError:
+        abort(400)
+    db.commit()
+    flash(_("Du har trukket søknaden."), "success")
+    return redirect(url_for("courses.mine"))
+
+
+@bp.route("/calendar/<token>.ics")
+def calendar(token: str):
+    """A calendar subscription for one participant (calendar apps cannot log in: the link is the key)."""
+    application = db.scalar(select(Application).where(Application.calendar_token == token))
+    if application is None or application.state != "admitted":
+        abort(404)
+    body = calendar_for(application, clock.now())
+    return Response(body, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="selfhelp-kurs.ics"'})
+
+
+@bp.route("/applications/<int:application_id>/questionnaires/<code>/<occasion>", methods=["GET", "POST"])
+@roles_required("resident")
+@validates_csrf_in_form
+def questionnaire(application_id: int, code: str, occasion: str):
+    """Before/after measures at the first, last weekly and follow-up sessions."""
+    application = _own_application(application_id)
+    today = clock.local(clock.now()).date()
+    due = {(d.code, d.occasion) for d in due_course_questionnaires(current_user, [application], today)
+           .get(application.id, [])}
+    measure = get_measures().get(code)
+    if measure is None or (code, occasion) not in due:
+        flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
+        return redirect(url_for("courses.mine"))
+    return questionnaire_page(measure, f"cohort:{application.cohort_id}", occasion,
+                              url_for("courses.mine"), program=None, back=url_for("courses.mine"))
