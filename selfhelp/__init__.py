@@ -59,6 +59,9 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from selfhelp.accounts.staff_views import bp as staff_bp
     from selfhelp.accounts.views import bp as accounts_bp
+    from selfhelp.checkins.admin_views import bp as guide_admin_bp
+    from selfhelp.checkins.resident_views import bp as checkin_bp
+    from selfhelp.checkins.views import bp as guide_bp
     from selfhelp.courses.leader_views import bp as leader_bp
     from selfhelp.courses.views import bp as courses_bp
     from selfhelp.measures.views import bp as measures_bp
@@ -68,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.programs.views import bp as programs_bp
 
     for bp in (pages_bp, accounts_bp, staff_bp, notifications_bp, programs_bp, toolbox_bp,
-               measures_bp, courses_bp, leader_bp):
+               measures_bp, courses_bp, leader_bp, guide_bp, checkin_bp, guide_admin_bp):
         app.register_blueprint(bp)
 
 

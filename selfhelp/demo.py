@@ -30,6 +30,8 @@ def demo_people(today: date) -> list[dict]:
              birth_date=date(1988, 3, 14), referral_source="self"),
         dict(email="ungdom@demo.no", name="Jonas Berg", roles=["resident"],
              birth_date=_years_before(today, 15, 120), referral_source="school"),
+        dict(email="deltaker@demo.no", name="Lars Larsen", roles=["resident"],
+             birth_date=date(1979, 9, 2), referral_source="gp"),
         dict(email="veileder@demo.no", name="Ingrid Hansen", display_name="Ingrid (veileder)",
              roles=["guide"]),
         dict(email="kursleder@demo.no", name="Ola Johansen", display_name="Ola (kursleder)",
@@ -101,4 +103,43 @@ def load_demo(now: datetime) -> list[User]:
         created.append(user)
     db.flush()
     load_demo_cohorts(now)
+    if any(u.email == "deltaker@demo.no" for u in created):
+        load_demo_guidance(now)
     return created
+
+
+def load_demo_guidance(now: datetime) -> None:
+    """Lars started the depression program a week ago, has Ingrid as guide and has checked in."""
+    from datetime import timedelta
+
+    from werkzeug.datastructures import MultiDict
+
+    from selfhelp.checkins import services as checkins
+    from selfhelp.clock import local
+    from selfhelp.content import get_catalogue
+    from selfhelp.measures.definitions import get_measure
+    from selfhelp.measures.services import record_result
+    from selfhelp.programs import services as programs
+
+    lars = db.scalar(select(User).where(User.email == "deltaker@demo.no"))
+    ingrid = db.scalar(select(User).where(User.email == "veileder@demo.no"))
+    admin = db.scalar(select(User).where(User.email == "admin@demo.no"))
+    program = get_catalogue().programs["depression"]
+    started = now - timedelta(weeks=1, hours=2)
+    enrolment = programs.start_program(lars, program, started)
+    first = program.modules[0]
+    programs.save_worksheet(enrolment, program, first, first.text("nb").exercise("goals"), MultiDict({
+        "f-general_goal": "Få tilbake lysten til å gjøre ting sammen med familien.",
+        "f-specific_goals-0-goal": "Gå tur med hunden hver morgen",
+        "f-specific_goals-0-first_step": "Legge fram joggeskoene kvelden før"}), started)
+    programs.complete_module(enrolment, program, first, started)
+    for code, values in (("PHQ-9", [2, 2, 1, 2, 1, 1, 1, 0, 0]), ("GAD-7", [1, 1, 1, 0, 1, 1, 0]),
+                         ("WHO-5", [2, 2, 1, 2, 2])):
+        record_result(lars, get_measure(code), "program:depression", "start",
+                      {f"q{i}": str(v) for i, v in enumerate(values, start=1)}, started)
+    checkins.assign_guide(admin, enrolment, ingrid, started)
+    checkin = checkins.current_checkin(enrolment, local(now).date())
+    if checkin is not None:
+        checkins.submit_checkin(lars, checkin, "Har gått tur tre dager. Kveldene er tunge, "
+                                "men jeg har ringt broren min.", now - timedelta(hours=1))
+    db.flush()

@@ -15,6 +15,7 @@ STAFF = {"guide", "other_guide", "course_leader", "admin"}
 ADMIN = {"admin"}
 RESIDENTS = {"resident", "other_resident"}
 LEADER = {"course_leader"}
+GUIDES = {"guide", "other_guide"}
 
 #: endpoint -> personas allowed in
 ACCESS: dict[str, set[str]] = {
@@ -76,6 +77,21 @@ ACCESS: dict[str, set[str]] = {
     "leader.roster": LEADER,
     "leader.roster_csv": LEADER,
     "leader.attendance": LEADER,
+    "guide.index": GUIDES,
+    "guide.caseload_page": GUIDES,
+    "guide.resident": {"guide"},
+    "guide.feedback": {"guide"},
+    "guide.message": {"guide"},
+    "guide.acknowledge": {"guide"},
+    "guide.program_action": {"guide"},
+    "guide.snippets": GUIDES,
+    "guide.delete_snippet": {"guide"},
+    "guide.absence": GUIDES,
+    "checkin.checkin": RESIDENTS,
+    "checkin.messages": RESIDENTS,
+    "guide_admin.assignments": ADMIN,
+    "guide_admin.assign": ADMIN,
+    "guide_admin.settings": ADMIN,
 }
 
 
@@ -98,9 +114,20 @@ def _sample_objects(db, personas) -> dict:
 
     cohort = make_cohort(leaders=[personas["course_leader"]], auto_admit=True)
     application = make_application(cohort, personas["resident"])
+    from selfhelp.checkins import services as checkins
+    from selfhelp.checkins.models import Snippet
+    from selfhelp.measures.models import RiskFlag
+
+    checkins.assign_guide(personas["admin"], enrolment, personas["guide"], now())
+    flag = RiskFlag(resident_id=personas["resident"].id, reason="self_harm_item", score=12,
+                    item_value=1, raised_at=now(), state="open")
+    snippet = Snippet(owner_id=personas["guide"].id, title="Hei", body="Hei {fornavn}", created_at=now())
+    db.add_all([flag, snippet])
     db.commit()
     return {"answer_id": answer.id, "cohort_id": cohort.id, "session_id": cohort.sessions[0].id,
-            "application_id": application.id, "calendar_token": application.calendar_token}
+            "application_id": application.id, "calendar_token": application.calendar_token,
+            "resident_id": personas["resident"].id, "flag_id": flag.id, "snippet_id": snippet.id,
+            "enrolment_id": enrolment.id}
 
 
 def _url_values(rule, personas) -> dict:
@@ -121,7 +148,8 @@ def _url_values(rule, personas) -> dict:
             values[name] = "PHQ-9"
         elif name == "occasion":
             values[name] = "start"
-        elif name in ("answer_id", "cohort_id", "session_id", "application_id"):
+        elif name in ("answer_id", "cohort_id", "session_id", "application_id", "resident_id",
+                      "flag_id", "snippet_id", "enrolment_id"):
             values[name] = personas[name]
         else:
             raise AssertionError(f"{rule.rule}: add a sample value for <{name}> in _url_values")

@@ -31,3 +31,13 @@ def test_demo_logins_work(app, db):
         client = app.test_client()
         response = post_form(client, "/login", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
+
+
+def test_the_demo_guide_has_a_check_in_waiting(app, db):
+    app.test_cli_runner().invoke(args=["demo"])
+    from tests.conftest import post_form
+
+    guide = app.test_client()
+    post_form(guide, "/login", {"email": "veileder@demo.no", "password": DEMO_PASSWORD})
+    queue = guide.get("/guide/").get_data(as_text=True)
+    assert "Lars Larsen" in queue and "Sjekk-inn uke 1" in queue

@@ -10,6 +10,7 @@ from selfhelp.db import db
 from selfhelp.measures.definitions import Measure
 from selfhelp.measures.models import MeasureResult, RiskFlag
 from selfhelp.measures.scoring import change, parse_answers, score
+from selfhelp.worktime import escalation_due
 
 
 class AlreadyAnswered(Exception):
@@ -46,12 +47,36 @@ def record_result(resident: User, measure: Measure, context: str, occasion: str,
         is_case=scored.is_case, answered_at=now)
     db.add(result)
     db.flush()
+    due = escalation_due(now)
     flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason="self_harm_item",
-                      score=scored.total, item_value=answers[item], raised_at=now, state="open")
+                      score=scored.total, item_value=answers[item], raised_at=now, state="open",
+                      escalation_due_at=due)
              for item in scored.risk_items]
+    if measure.code in DETERIORATION_MEASURES and _newly_deteriorated(resident, measure, context, result):
+        flags.append(RiskFlag(resident_id=resident.id, result_id=result.id,
+                              reason="reliable_deterioration", score=scored.total, raised_at=now,
+                              state="open", escalation_due_at=due))
     db.add_all(flags)
     db.flush()
     return result, flags
+
+
+#: Reliable deterioration on these raises a flag (PRODUCT.md: PHQ-9 up by 6, GAD-7 up by 4).
+DETERIORATION_MEASURES = ("PHQ-9", "GAD-7")
+
+
+def _newly_deteriorated(resident: User, measure: Measure, context: str, latest: MeasureResult) -> bool:
+    """True when this answer makes the change since the first one a reliable deterioration and
+    the previous answer did not: one flag when it happens, not one every week after."""
+    scores = db.scalars(select(MeasureResult.score).where(
+        MeasureResult.resident_id == resident.id, MeasureResult.measure_code == measure.code,
+        MeasureResult.context == context).order_by(MeasureResult.answered_at, MeasureResult.id)).all()
+    if len(scores) < 2:
+        return False
+    first, previous = scores[0], scores[-2]
+    now_worse = change(measure, first, latest.score) == "deteriorated"
+    was_worse = len(scores) > 2 and change(measure, first, previous) == "deteriorated"
+    return now_worse and not was_worse
 
 
 def reliable_change_of(measure: Measure, results: list[MeasureResult]) -> str | None:

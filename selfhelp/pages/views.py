@@ -40,8 +40,9 @@ def privacy():
 def dashboard():
     if current_user.is_staff and not current_user.is_resident:
         return render_template("pages/staff_home.html")
-    return render_template("pages/dashboard.html",
-                           overview=resident_overview(current_user, clock.now()))
+    now = clock.now()
+    return render_template("pages/dashboard.html", overview=resident_overview(current_user, now),
+                           today=clock.local(now).date())
 
 
 @bp.route("/language", methods=["POST"])

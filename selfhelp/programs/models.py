@@ -29,6 +29,8 @@ class Enrolment(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Modules up to this number are open whatever the schedule (a guide opened one early).
     unlocked_through: Mapped[int] = mapped_column(Integer, default=1)
+    #: Weeks a guide added to the planned length.
+    extra_weeks: Mapped[int] = mapped_column(Integer, default=0)
     #: Module the resident last opened, to resume where they left off.
     current_module: Mapped[str | None] = mapped_column(String(80))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,6 +83,18 @@ class WorksheetVersion(Base):
     data: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answer: Mapped[WorksheetAnswer] = relationship(back_populates="versions")
+
+
+class QuestionnaireRequest(Base):
+    """An extra questionnaire a guide asked for, answered like the scheduled ones."""
+
+    __tablename__ = "questionnaire_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), index=True)
+    measure_code: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PendingDraft(Base):

@@ -1,6 +1,6 @@
 """The resident's dashboard: each program with its current module, what is due and the goals.
 
-Three queries whatever the number of programs, modules or answers.
+Four queries whatever the number of programs, modules or answers.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from selfhelp.content import get_catalogue
 from selfhelp.content.model import Module, Program
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult
-from selfhelp.programs.models import Enrolment, WorksheetAnswer
+from selfhelp.programs.models import Enrolment, QuestionnaireRequest, WorksheetAnswer
 from selfhelp.programs.schedule import DueQuestionnaire, ModuleState, due_questionnaires, module_states
 
 
@@ -62,6 +62,10 @@ def resident_overview(resident: User, now: datetime) -> list[ProgramOverview]:
             select(MeasureResult.context, MeasureResult.measure_code, MeasureResult.occasion)
             .where(MeasureResult.resident_id == resident.id)):
         answered.setdefault(context, set()).add((code, occasion))
+    requests: dict[int, list] = {}
+    for request in db.scalars(select(QuestionnaireRequest).where(
+            QuestionnaireRequest.enrolment_id.in_([e.id for e in enrolments]))):
+        requests.setdefault(request.enrolment_id, []).append(request)
     goals = {a.enrolment_id: a.data for a in db.scalars(
         select(WorksheetAnswer).where(WorksheetAnswer.enrolment_id.in_([e.id for e in enrolments]),
                                       WorksheetAnswer.exercise_key == "goals"))}
@@ -72,6 +76,7 @@ def resident_overview(resident: User, now: datetime) -> list[ProgramOverview]:
         overview.append(ProgramOverview(
             program=program, enrolment=enrolment, states=module_states(program, enrolment, today),
             due=due_questionnaires(program, enrolment,
-                                   answered.get(context_of(program.slug), set()), today),
+                                   answered.get(context_of(program.slug), set()), today,
+                                   requests.get(enrolment.id, [])),
             goals=goals.get(enrolment.id, {})))
     return overview

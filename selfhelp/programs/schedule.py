@@ -68,7 +68,7 @@ def _add_months(day: date, months: int) -> date:
 
 def end_date(program: Program, enrolment: Enrolment) -> date:
     """The planned end, or the day the program was finished if that came first."""
-    planned = enrolment.start_date + timedelta(weeks=program.weeks)
+    planned = enrolment.start_date + timedelta(weeks=program.weeks + (enrolment.extra_weeks or 0))
     if enrolment.finished_at is not None:
         from selfhelp.clock import local
 
@@ -77,7 +77,7 @@ def end_date(program: Program, enrolment: Enrolment) -> date:
 
 
 def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tuple[str, str]],
-                       today: date) -> list[DueQuestionnaire]:
+                       today: date, requests: list | None = None) -> list[DueQuestionnaire]:
     """Questionnaires the resident should answer now. A missed weekly one is replaced by the
     current week's, so nobody faces a pile of old forms."""
     due: list[DueQuestionnaire] = []
@@ -88,7 +88,7 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
             candidates.append(DueQuestionnaire(plan.code, "start", enrolment.start_date))
         if "weekly" in plan.when and enrolment.state == "active":
             week = (today - enrolment.start_date).days // 7
-            if 1 <= week < program.weeks and enrolment.start_date + timedelta(weeks=week) < end:
+            if 1 <= week < program.weeks + (enrolment.extra_weeks or 0) and enrolment.start_date + timedelta(weeks=week) < end:
                 candidates.append(DueQuestionnaire(plan.code, f"week-{week}",
                                                    enrolment.start_date + timedelta(weeks=week)))
         if "end" in plan.when and (enrolment.state == "finished" or today >= end):
@@ -99,4 +99,10 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
                 if today >= on:
                     candidates.append(DueQuestionnaire(plan.code, f"followup-{months}", on))
         due.extend(c for c in candidates if c.due_on <= today and (c.code, c.occasion) not in answered)
+    from selfhelp.clock import local
+
+    for request in requests or []:  # extra questionnaires a guide sent
+        occasion = f"extra-{request.id}"
+        if (request.measure_code, occasion) not in answered:
+            due.append(DueQuestionnaire(request.measure_code, occasion, local(request.requested_at).date()))
     return due

@@ -9,7 +9,9 @@ from selfhelp.accounts.models import User
 from selfhelp.clock import local
 from selfhelp.content.model import Exercise, Module, Program
 from selfhelp.db import db
-from selfhelp.programs.models import Enrolment, ModuleProgress, WorksheetAnswer, WorksheetVersion
+from selfhelp.programs.models import (
+    Enrolment, ModuleProgress, QuestionnaireRequest, WorksheetAnswer, WorksheetVersion,
+)
 from selfhelp.programs.schedule import is_module_open
 from selfhelp.programs.worksheets import parse_worksheet
 
@@ -112,3 +114,43 @@ def save_worksheet(enrolment: Enrolment, program: Program, module: Module, exerc
     enrolment.current_module = module.slug
     db.flush()
     return answer, problems
+
+
+def questionnaire_requests(enrolment: Enrolment) -> list[QuestionnaireRequest]:
+    return list(db.scalars(select(QuestionnaireRequest)
+                           .where(QuestionnaireRequest.enrolment_id == enrolment.id)))
+
+
+# --- what a guide may change ("a railroad with switches") -------------------------------------
+
+def open_next_module(enrolment: Enrolment, program: Program) -> Module | None:
+    """Open the next locked module early. Returns it, or None when all are open."""
+    if enrolment.unlocked_through >= len(program.modules):
+        return None
+    states_open = {p.module_slug for p in enrolment.progress}
+    number = max([enrolment.unlocked_through] + [m.number for m in program.modules if m.slug in states_open])
+    enrolment.unlocked_through = min(number + 1, len(program.modules))
+    return program.modules[enrolment.unlocked_through - 1]
+
+
+def pause(enrolment: Enrolment) -> None:
+    if enrolment.state == "active":
+        enrolment.state = "paused"
+
+
+def resume(enrolment: Enrolment) -> None:
+    if enrolment.state == "paused":
+        enrolment.state = "active"
+
+
+def extend(enrolment: Enrolment, weeks: int) -> None:
+    enrolment.extra_weeks = max(0, (enrolment.extra_weeks or 0) + weeks)
+
+
+def request_questionnaire(actor: User, enrolment: Enrolment, measure_code: str,
+                          now: datetime) -> QuestionnaireRequest:
+    request = QuestionnaireRequest(enrolment_id=enrolment.id, measure_code=measure_code,
+                                   requested_by_id=actor.id, requested_at=now)
+    db.add(request)
+    db.flush()
+    return request

@@ -192,7 +192,8 @@ def questionnaire(slug: str, code: str, occasion: str):
     context = context_of(slug)
     today = clock.local(clock.now()).date()
     due = {(d.code, d.occasion) for d in due_questionnaires(
-        program, enrolment, answered_occasions(current_user, context), today)}
+        program, enrolment, answered_occasions(current_user, context), today,
+        services.questionnaire_requests(enrolment))}
     if measure is None or (code, occasion) not in due:
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("pages.dashboard"))

@@ -139,7 +139,7 @@ def test_resident_answers_phq9_gad7_who5_and_sees_the_graph(page, live_server, l
     page.goto(base + "/dashboard")
     page.get_by_role("link", name=re.compile("Svar på: WHO-5")).click()
     _answer(page, [3, 3, 2, 2, 3])
-    assert page.locator("svg[role=img]").count() == 3
+    expect(page.locator("svg[role=img]")).to_have_count(3)
     expect(page.get_by_role("cell", name="8")).to_be_visible()  # PHQ-9 total in the table
     assert_accessible(page)
 

@@ -1,0 +1,73 @@
+"""Forms for check-ins, feedback, messages, flags, absences, snippets and settings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from selfhelp.forms import DateInput, NoControlCharacters
+
+TEXT_MAX = 20_000
+
+
+class CheckinForm(FlaskForm):
+    how_it_went = TextAreaField(_l("Hvordan har denne uka vært?"), validators=[
+        DataRequired(_l("Skriv noen ord om hvordan uka har vært.")),
+        Length(max=TEXT_MAX, message=_l("Teksten er for lang.")), NoControlCharacters()])
+
+
+class MessageForm(FlaskForm):
+    text = TextAreaField(_l("Skriv en melding"), validators=[
+        DataRequired(_l("Skriv en melding før du sender.")),
+        Length(max=TEXT_MAX, message=_l("Teksten er for lang.")), NoControlCharacters()])
+
+
+class FeedbackForm(FlaskForm):
+    body = TextAreaField(_l("Tilbakemelding"), validators=[
+        DataRequired(_l("Skriv tilbakemeldingen før du publiserer.")),
+        Length(max=TEXT_MAX, message=_l("Teksten er for lang.")), NoControlCharacters()])
+    minutes = IntegerField(_l("Minutter brukt"), validators=[
+        InputRequired(_l("Skriv hvor mange minutter du brukte.")),
+        NumberRange(min=0, max=600, message=_l("Skriv et tall fra 0 til 600."))])
+    snippet = SelectField(_l("Sett inn mal"), validate_choice=False, validators=[Optional()])
+
+
+class AcknowledgeForm(FlaskForm):
+    note = TextAreaField(_l("Hva er gjort?"), validators=[
+        DataRequired(_l("Skriv hva som er gjort, for eksempel «ringt, ingen akutt fare».")),
+        Length(max=5000), NoControlCharacters()])
+
+
+class AbsenceForm(FlaskForm):
+    guide = SelectField(_l("Veileder som er borte"), coerce=int, validate_choice=False)
+    cover = SelectField(_l("Stedfortreder"), coerce=int, validate_choice=False)
+    starts_on = DateInput(_l("Fra og med"), validators=[InputRequired(_l("Skriv første dag."))])
+    ends_on = DateInput(_l("Til og med"), validators=[InputRequired(_l("Skriv siste dag."))])
+
+
+class SnippetForm(FlaskForm):
+    title = StringField(_l("Navn på malen"), validators=[
+        DataRequired(_l("Gi malen et navn.")), Length(max=120), NoControlCharacters()])
+    body = TextAreaField(_l("Tekst"), validators=[
+        DataRequired(_l("Skriv teksten.")), Length(max=TEXT_MAX), NoControlCharacters()])
+    shared = SelectField(_l("Hvem kan bruke den?"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shared.choices = [("mine", _l("Bare meg")), ("shared", _l("Alle veiledere"))]
+
+
+class ProgramActionForm(FlaskForm):
+    action = SelectField(_l("Endre programmet"), validate_choice=False)
+    measure = SelectField(_l("Spørreskjema"), validate_choice=False, validators=[Optional()])
+
+
+class GuideSettingsForm(FlaskForm):
+    feedback_due_days = IntegerField(_l("Virkedager veilederen har på å svare"), validators=[
+        InputRequired(_l("Skriv et antall dager.")),
+        NumberRange(min=1, max=10, message=_l("Skriv et tall fra 1 til 10."))])
+
+
+class AssignForm(FlaskForm):
+    guide = SelectField(_l("Veileder"), coerce=int, validate_choice=False)
