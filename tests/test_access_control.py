@@ -86,7 +86,7 @@ ACCESS: dict[str, set[str]] = {
     "guide.program_action": {"guide"},
     "guide.snippets": GUIDES,
     "guide.delete_snippet": {"guide"},
-    "guide.absence": GUIDES,
+    "guide.absence": GUIDES | ADMIN,
     "checkin.checkin": RESIDENTS,
     "checkin.messages": RESIDENTS,
     "guide_admin.assignments": ADMIN,

@@ -42,8 +42,8 @@ def guides_for(municipality_code: str) -> list[User]:
     return guides_for_any([municipality_code])
 
 
-def absences_of(guide: User) -> list[GuideAbsence]:
-    return list(db.scalars(select(GuideAbsence).where(GuideAbsence.guide_id == guide.id)
+def absences_of_any(guide_ids: list[int]) -> list[GuideAbsence]:
+    return list(db.scalars(select(GuideAbsence).where(GuideAbsence.guide_id.in_(guide_ids))
                            .order_by(GuideAbsence.starts_on.desc())))
 
 

@@ -246,27 +246,35 @@ def delete_snippet(snippet_id: int):
 
 
 @bp.route("/absence", methods=["GET", "POST"])
-@roles_required("guide")
+@roles_required("guide", "admin")
 @validates_csrf_in_form
 def absence():
+    """A guide registers their own absence; an admin may register any guide's in their municipalities."""
     form = forms.AbsenceForm()
-    colleagues = [g for g in services.guides_for_any(current_user.municipality_codes) if g.id != current_user.id]
-    form.guide.choices = [(current_user.id, current_user.shown_name)]
-    form.cover.choices = [(g.id, g.shown_name) for g in colleagues]
+    guides = services.guides_for_any(current_user.municipality_codes)
+    absent_choices = guides if current_user.has_role("admin") else [current_user]
+    form.guide.choices = [(g.id, g.shown_name) for g in absent_choices]
+    form.cover.choices = [(g.id, g.shown_name) for g in guides]
+    if not form.is_submitted() and current_user.has_role("guide"):
+        form.guide.data = current_user.id
     if form.validate_on_submit():
-        cover = next((g for g in colleagues if g.id == form.cover.data), None)
+        absent = next((g for g in absent_choices if g.id == form.guide.data), None)
+        cover = next((g for g in guides if g.id == form.cover.data), None)
         try:
-            if cover is None:
+            if absent is None or cover is None:
                 raise services.CheckinError("cover")
-            services.add_absence(current_user, current_user, cover, form.starts_on.data,
-                                 form.ends_on.data, clock.now())
+            services.add_absence(current_user, absent, cover, form.starts_on.data, form.ends_on.data,
+                                 clock.now())
         except services.CheckinError as error:
-            target = form.ends_on if error.code == "dates" else form.cover
-            target.errors.append(_("Sluttdatoen må være samme dag eller etter startdatoen.")
-                                 if error.code == "dates" else _("Velg en annen veileder som stedfortreder."))
+            if error.code == "dates":
+                form.ends_on.errors.append(_("Sluttdatoen må være samme dag eller etter startdatoen."))
+            else:
+                form.cover.errors.append(_("Velg en annen veileder som stedfortreder."))
         else:
             db.commit()
-            flash(_("Fraværet er registrert. Stedfortrederen ser beboerne dine i sin kø."), "success")
-            return redirect(url_for("guide.index"))
+            flash(_("Fraværet er registrert. Stedfortrederen ser innbyggerne i sin kø så lenge det varer."),
+                  "success")
+            return redirect(url_for("guide.absence"))
+    shown = absent_choices if current_user.has_role("admin") else [current_user]
     return render_template("checkins/absence.html", form=form,
-                           absences=services.absences_of(current_user))
+                           absences=services.absences_of_any([g.id for g in shown]))

@@ -194,3 +194,26 @@ def test_a_guide_never_sees_someone_elses_resident(as_persona, personas, db, clo
     other = as_persona("other_guide")
     assert other.get(f"/guide/residents/{personas['resident'].id}").status_code == 404
     assert "Rita Resident" not in other.get("/guide/caseload").get_data(as_text=True)
+
+
+def test_an_admin_registers_a_guides_absence_and_the_cover_takes_over(as_persona, personas, db, clock):
+    guided_resident(db, personas)
+    cover = factories.make_staff(roles=["guide"], name="Cora Cover")
+    db.commit()
+    response = post_form(as_persona("admin"), "/guide/absence", {
+        "guide": personas["guide"].id, "cover": cover.id, "starts_on": "2026-03-02", "ends_on": "2026-03-13"})
+    assert response.status_code == 302
+    from tests.conftest import login
+
+    client = as_persona("anonymous")
+    login(client, cover)
+    assert "Rita Resident" in client.get("/guide/caseload").get_data(as_text=True)
+
+
+def test_absence_dates_must_be_in_order(as_persona, personas, db, clock):
+    colleague = factories.make_staff(roles=["guide"], name="Kari Kollega")
+    db.commit()
+    html = post_form(as_persona("guide"), "/guide/absence", {
+        "guide": personas["guide"].id, "cover": colleague.id,
+        "starts_on": "2026-03-10", "ends_on": "2026-03-01"}).get_data(as_text=True)
+    assert "Sluttdatoen må være samme dag eller etter startdatoen." in html
