@@ -138,6 +138,14 @@ def load_demo_guidance(now: datetime) -> None:
         record_result(lars, get_measure(code), "program:depression", "start",
                       {f"q{i}": str(v) for i, v in enumerate(values, start=1)}, started)
     checkins.assign_guide(admin, enrolment, ingrid, started)
+    from selfhelp.checkins.models import Snippet
+
+    db.add_all([
+        Snippet(owner_id=None, title="Takk for sjekk-inn", created_at=now,
+                body="Hei {fornavn}! Takk for at du sendte sjekk-inn denne uka."),
+        Snippet(owner_id=None, title="Neste modul", created_at=now,
+                body="Neste uke åpner en ny modul. Ta gjerne med deg det du lærte i «{modul}»."),
+    ])
     checkin = checkins.current_checkin(enrolment, local(now).date())
     if checkin is not None:
         checkins.submit_checkin(lars, checkin, "Har gått tur tre dager. Kveldene er tunge, "
