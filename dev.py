@@ -44,12 +44,28 @@ def run_app() -> int:
     env = {**os.environ, "FLASK_APP": "selfhelp"}
     selfhelp = str(BIN / "selfhelp")
     subprocess.run([selfhelp, "setup", "--demo"], check=True, cwd=ROOT, env=env)
+    # The scheduler sends due notifications (reminders land in instance/mail, shown on the admin
+    # page). It is its own process, as in production: web workers never run jobs.
+    scheduler = subprocess.Popen([selfhelp, "scheduler"], cwd=ROOT, env=env)
     print("\nselfhelp runs at http://127.0.0.1:5000  (Ctrl+C stops it)\n", flush=True)
     try:
         return subprocess.call([selfhelp, "serve", "--host", "127.0.0.1", "--port", "5000"],
                                cwd=ROOT, env=env)
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop_process(scheduler)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a child to stop (it finishes what it is doing), and insist after ten seconds."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"

@@ -15,6 +15,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(serve)
+    app.cli.add_command(notifications_cli)
+    app.cli.add_command(scheduler)
     from selfhelp.content.cli import content_cli
 
     app.cli.add_command(content_cli)
@@ -97,6 +99,48 @@ def serve(host: str, port: int):
     from werkzeug.serving import run_simple
 
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@click.group("notifications")
+def notifications_cli():
+    """The notification outbox."""
+
+
+@notifications_cli.command("send")
+@click.option("--now", "now_text", metavar="ISO8601",
+              help="Treat this instant as now, e.g. 2026-03-02T09:00:00+00:00.")
+@with_appcontext
+def send_notifications(now_text: str | None):
+    """Send every notification that is due (cron can run this instead of the scheduler)."""
+    from datetime import datetime
+
+    from selfhelp.notifications.delivery import default_worker
+    from selfhelp.notifications.jobs import send_everything_due
+
+    now_of = clock.now
+    if now_text:
+        try:
+            fixed = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("not an ISO 8601 date and time", param_hint="--now") from None
+        if fixed.tzinfo is None:
+            raise click.BadParameter("give a time zone, e.g. +00:00", param_hint="--now")
+        now_of = lambda: fixed  # noqa: E731
+    report = send_everything_due(now_of, worker=default_worker())
+    click.echo(f"Notifications: {report}.")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run scheduled jobs (sending notifications) until stopped with Ctrl+C or SIGTERM."""
+    import logging
+
+    from selfhelp.notifications.jobs import run_scheduler
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_scheduler(current_app._get_current_object())
 
 
 def main() -> None:

@@ -43,17 +43,64 @@ def send_email(to: str, template: str, locale: str = "nb", **context) -> EmailMe
     """Render and send one email now. Raises on SMTP failure so the caller can retry."""
     subject, text, html = render_email(template, locale, **context)
     msg = build_message(to, subject, text, html)
-    cfg = current_app.config
-    if cfg["MAIL_BACKEND"] == "smtp":
-        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
-            if cfg["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if cfg["MAIL_USERNAME"]:
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(msg)
-    else:
-        write_mail_file(msg, template)
+    deliver_message(msg, template)
     return msg
+
+
+def deliver_message(msg: EmailMessage, name: str) -> None:
+    """Hand a built message to the configured backend. Raises on SMTP failure."""
+    with MailConnection() as connection:
+        connection.send(msg, name)
+
+
+def _connect() -> smtplib.SMTP:
+    cfg = current_app.config
+    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20)
+    try:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+class MailConnection:
+    """One SMTP connection for a batch of messages (a scheduler pass), opened on first use.
+
+    After any error it is dropped, so the next message starts on a fresh connection.
+    """
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, msg: EmailMessage, name: str) -> None:
+        if current_app.config["MAIL_BACKEND"] != "smtp":
+            write_mail_file(msg, name)
+            return
+        if self._smtp is None:
+            self._smtp = _connect()
+        try:
+            self._smtp.send_message(msg)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+    def __enter__(self) -> MailConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def try_send_email(to: str, template: str, locale: str = "nb", **context) -> bool:

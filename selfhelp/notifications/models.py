@@ -1,10 +1,11 @@
 """The notification outbox: every message to send is a row, unique per recipient, kind and
-occurrence, so the same notice can never be created twice."""
+occurrence, so the same notice can never be created twice. Delivery (notifications/delivery.py)
+claims one row at a time with a conditional UPDATE, so it is never sent by two workers at once."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from selfhelp.db import Base, UTCDateTime
@@ -12,7 +13,11 @@ from selfhelp.db import Base, UTCDateTime
 
 class Notification(Base):
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("recipient_id", "kind", "occurrence"),)
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "kind", "occurrence"),
+        # Finding the next due row stays an index range scan however many sent rows pile up.
+        Index("ix_notifications_state_due_at", "state", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -28,5 +33,17 @@ class Notification(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: pending, sending, sent, failed or cancelled.
     state: Mapped[str] = mapped_column(String(10), default="pending")
+    #: Delivery tries that did not succeed (failures, and claims lost to a crashed worker).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: After a failure: not before this instant (backoff). Null = as soon as due_at is reached.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker took the row (state "sending"); a claim older than 10 minutes is a crashed
+    #: worker's and may be taken again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Which worker (host:pid) holds or last held the claim, for the admin and the logs.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    #: Why the last try failed (exception text; never message content).
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: In-app channel: when the recipient saw it in the notification centre.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

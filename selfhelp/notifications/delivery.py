@@ -1,0 +1,225 @@
+"""Sending the outbox: handle one due notification at a time.
+
+Each row goes through three short transactions: CLAIM it with a conditional UPDATE (pending and
+due -> sending, stamped with this worker), DELIVER it with no transaction open, RECORD the outcome.
+The claim is the lock: two schedulers never send the same row, and a crash leaves the row in
+"sending", where another worker reclaims it after STUCK_AFTER. That makes delivery at-least-once
+only for a worker that dies between the mail server's "accepted" and the record; the Message-ID
+is stable per notification, so such a resend is recognisable as the same message.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
+
+from selfhelp.accounts.models import User
+from selfhelp.db import db, get_database
+from selfhelp.notifications.email import MailConnection, build_message, render_email
+from selfhelp.notifications.kinds import Gone, UnknownKind, build_context
+from selfhelp.notifications.models import Notification
+from selfhelp.notifications.sms import get_sms_backend
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+#: Wait after the 1st, 2nd, ... failure; a mail server that is down for a night is survived.
+BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 240))
+#: A claim this old belongs to a worker that died: the row may be taken again.
+STUCK_AFTER = timedelta(minutes=10)
+#: A pass stops claiming after this long, so its claims (stamped with the pass's `now`) are always
+#: far younger than STUCK_AFTER while it still works on them.
+PASS_BUDGET_SECONDS = 120.0
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    cancelled: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retried + self.cancelled
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retried += other.retried
+        self.cancelled += other.cancelled
+
+    def __str__(self) -> str:
+        return (f"sent {self.sent}, retried {self.retried}, failed {self.failed}, "
+                f"cancelled {self.cancelled}")
+
+
+class _Skip(Exception):
+    """Deliver nothing and mark the row with this state ("cancelled" or "failed")."""
+
+    def __init__(self, state: str, reason: str):
+        super().__init__(reason)
+        self.state = state
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def send_due(now: datetime, *, worker: str, limit: int = 200,
+             stop: Callable[[], bool] | None = None) -> DeliveryReport:
+    """Send up to `limit` due notifications, one claim-deliver-record cycle each.
+
+    Uses its own database session and commits per row, so it may run in any app context.
+    `stop` is checked between rows (the scheduler sets it on SIGTERM).
+    """
+    report = DeliveryReport()
+    started = time.monotonic()
+    look_for_stuck = True  # stuck rows are rare: once none is found, stop asking this pass
+    # Built once: `now` and `worker` do not change within a pass (saves half the CPU per row).
+    claim_stuck = _claim_statement(_stuck(now), now, worker, lost=True)
+    claim_due = _claim_statement(_due(now), now, worker)
+    with get_database().sessionmaker() as session, MailConnection() as mail:
+        while report.handled < limit and not (stop and stop()):
+            if time.monotonic() - started > PASS_BUDGET_SECONDS:
+                break
+            n = session.scalars(claim_stuck).first() if look_for_stuck else None
+            look_for_stuck = n is not None
+            n = n or session.scalars(claim_due).first()
+            if n is None:
+                session.commit()
+                break
+            outcome = _handle(session, mail, n, now, worker)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    N = Notification
+    return ((N.state == "pending") & (N.due_at <= now)
+            & or_(N.next_attempt_at.is_(None), N.next_attempt_at <= now))
+
+
+def _stuck(now: datetime) -> ColumnElement[bool]:
+    return (Notification.state == "sending") & (Notification.claimed_at < now - STUCK_AFTER)
+
+
+def _claim_statement(condition: ColumnElement[bool], now: datetime, worker: str,
+                     lost: bool = False) -> ReturningUpdate[tuple[Notification]]:
+    """UPDATE ... RETURNING that takes the first row matching `condition` for this worker."""
+    N = Notification
+    # SKIP LOCKED lets PostgreSQL workers pass each other instead of queueing on one row
+    # (SQLite ignores it: it has one writer at a time). The outer WHERE repeats the condition:
+    # that re-check under the row lock is what makes the claim safe.
+    candidate = (select(N.id).where(condition).order_by(N.due_at, N.id).limit(1)
+                 .with_for_update(skip_locked=True).scalar_subquery())
+    # A reclaimed row counts as a failed try, so a row that kills its worker every time ends up
+    # "failed" instead of looping forever.
+    extra = {"attempts": N.attempts + 1,
+             "last_error": "claim expired: the worker stopped while sending"} if lost else {}
+    return (update(N).where(N.id == candidate, condition)
+            .values(state="sending", claimed_at=now, claimed_by=worker, **extra)
+            .returning(N).execution_options(synchronize_session=False))
+
+
+def _handle(session: Session, mail: MailConnection, n: Notification, now: datetime,
+            worker: str) -> str:
+    """Deliver a claimed row and record the outcome; returns the DeliveryReport field to count."""
+    if n.channel == "in_app":
+        # Nothing to send: the notification centre reads the row. Claim and record in one commit.
+        return _record(session, n, now, worker, "sent", state="sent", sent_at=now)
+    session.commit()  # the claim is durable before any work is done
+    try:
+        if n.attempts >= MAX_ATTEMPTS:
+            raise _Skip("failed", n.last_error or "too many attempts")
+        send = _prepare(session, mail, n, now)
+        session.commit()  # no transaction stays open while we talk to the mail server
+        send()
+    except _Skip as skip:
+        log.info("notification %s %s: %s", n.id, skip.state, skip)
+        return _record(session, n, now, worker, skip.state, state=skip.state, last_error=str(skip))
+    except Exception as error:  # noqa: BLE001 - any failure of one row must not stop the queue
+        session.rollback()
+        return _record_failure(session, n, now, worker, error)
+    return _record(session, n, now, worker, "sent", state="sent", sent_at=now)
+
+
+def _prepare(session: Session, mail: MailConnection, n: Notification,
+             now: datetime) -> Callable[[], None]:
+    """Render the message (reads only); returns the call that sends it."""
+    # Only the columns needed: loading a whole User also loads its roles and municipalities.
+    recipient = session.execute(select(User.name, User.email, User.phone, User.locale)
+                                .where(User.id == n.recipient_id)).first()
+    address = recipient and (recipient.email if n.channel == "email" else recipient.phone)
+    if not recipient or not address:
+        raise _Skip("cancelled", f"recipient has no {n.channel} address (closed account?)")
+    locale = recipient.locale or "nb"
+    first_name = recipient.name.split()[0] if recipient.name else ""  # as User.first_name
+    try:
+        with force_locale(locale):
+            context = build_context(session, n, first_name, now)
+        subject, text, html = render_email(n.kind, locale, **context)
+    except Gone as gone:
+        raise _Skip("cancelled", str(gone)) from None
+    except (UnknownKind, TemplateNotFound) as missing:
+        raise _Skip("failed", f"no templates for kind {missing}") from None
+    if n.channel == "sms":
+        backend = get_sms_backend()
+        message = f"{subject}\n{context['link']}"
+        return lambda: backend.send(address, message, name=f"{n.id}-{n.kind}")
+    if n.channel != "email":
+        raise _Skip("failed", f"unknown channel {n.channel!r}")
+    msg = build_message(address, subject, text, html)
+    # Stable per notification: a resend after a crash is the same message to the mail system.
+    del msg["Message-ID"]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "selfhelp.local"
+    msg["Message-ID"] = f"<notification-{n.id}-{n.created_at:%Y%m%d%H%M%S}@{host}>"
+    msg["X-Selfhelp-Notification"] = str(n.id)
+    return lambda: mail.send(msg, f"{n.id}-{n.kind}")
+
+
+def _record(session: Session, n: Notification, now: datetime, worker: str, outcome: str,
+            **values: object) -> str:
+    """Write the outcome if the claim is still ours, and commit."""
+    still_ours = session.execute(
+        update(Notification).where(Notification.id == n.id, Notification.state == "sending",
+                                   Notification.claimed_by == worker,
+                                   Notification.claimed_at == now)
+        .values(**values).execution_options(synchronize_session=False)).rowcount == 1
+    session.commit()
+    if not still_ours:  # another worker took it over as stuck; its record wins
+        log.warning("notification %s: claim lost before recording %s", n.id, outcome)
+    return outcome
+
+
+def _record_failure(session: Session, n: Notification, now: datetime, worker: str,
+                    error: Exception) -> str:
+    attempts = n.attempts + 1
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if attempts >= MAX_ATTEMPTS:
+        log.error("notification %s failed for good after %s attempts: %s", n.id, attempts, reason)
+        return _record(session, n, now, worker, "failed", state="failed", attempts=attempts,
+                       last_error=reason)
+    wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    log.warning("notification %s: attempt %s failed (%s); next try in %s",
+                n.id, attempts, reason, wait)
+    return _record(session, n, now, worker, "retried", state="pending", attempts=attempts,
+                   last_error=reason, next_attempt_at=now + wait)
+
+
+def failed_notifications(limit: int = 100) -> list[Notification]:
+    """Notifications given up on (newest first), for the admin page."""
+    return list(db.scalars(select(Notification).where(Notification.state == "failed")
+                           .order_by(Notification.id.desc()).limit(limit)))
