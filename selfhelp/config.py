@@ -43,6 +43,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "0") == "1",
         "MAIL_SENDER": _env("MAIL_SENDER", "selfhelp <noreply@selfhelp.local>"),
+        # "file" writes texts to instance/sms (the embedded default); "console" prints them.
+        "SMS_BACKEND": _env("SMS_BACKEND", "file"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
