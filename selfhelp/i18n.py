@@ -23,6 +23,14 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def current_locale() -> str:
+    """The language this request is shown in ("nb" or "en")."""
+    from flask_babel import get_locale
+
+    loc = get_locale()
+    return str(loc.language) if loc else DEFAULT_LANGUAGE
+
+
 def compile_catalogs() -> None:
     """Compile .po to .mo where the .mo is missing or older (at start-up, not per request)."""
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):

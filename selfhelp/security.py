@@ -10,7 +10,7 @@ from flask import abort, current_app
 from flask_login import current_user, login_required
 
 if TYPE_CHECKING:
-    from selfhelp.accounts.models import User
+    pass
 
 STAFF_ROLES = ("guide", "course_leader", "admin")
 ALL_ROLES = ("resident", *STAFF_ROLES)
@@ -59,6 +59,3 @@ def roles_required(*roles: str) -> Callable:
 
     return decorator
 
-
-def is_staff(user: "User") -> bool:
-    return user.is_authenticated and user.has_any_role(*STAFF_ROLES)

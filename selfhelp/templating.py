@@ -4,18 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime
 
 from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.clock import local
 from selfhelp.forms import EmptyForm
-from selfhelp.i18n import LANGUAGES
+from selfhelp.i18n import LANGUAGES, current_locale
 from selfhelp.pages.crisis import crisis_contacts
-
-
-def _locale() -> str:
-    loc = get_locale()
-    return str(loc.language) if loc else "nb"
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
@@ -39,7 +34,7 @@ def localized(value: dict | str | None) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return value.get(_locale()) or value.get("nb") or next(iter(value.values()), "")
+    return value.get(current_locale()) or value.get("nb") or next(iter(value.values()), "")
 
 
 def measure_name(code: str) -> str:
@@ -60,7 +55,7 @@ def register(app: Flask) -> None:
         return {
             "crisis_contacts": crisis_contacts(),
             "languages": LANGUAGES,
-            "current_language": _locale(),
+            "current_language": current_locale(),
             "empty_form": EmptyForm,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

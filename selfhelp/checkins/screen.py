@@ -17,7 +17,7 @@ from selfhelp.measures.services import results_of
 from selfhelp.programs.display import display_value
 from selfhelp.programs.models import Enrolment, WorksheetAnswer
 from selfhelp.programs.schedule import module_states
-from selfhelp.programs.views_support import current_locale
+from selfhelp.i18n import current_locale
 from selfhelp.clock import local
 
 

@@ -11,7 +11,6 @@ from selfhelp.checkins.access import current_assignment
 from selfhelp.checkins.models import (
     Checkin, FeedbackDraft, GuideAbsence, GuideAssignment, GuideSettings, Message, Snippet,
 )
-from selfhelp.clock import local
 from selfhelp.db import db
 from selfhelp.measures.models import RiskFlag
 from selfhelp.notifications.services import enqueue
@@ -218,6 +217,3 @@ def fill_snippet(body: str, first_name: str, module_title: str) -> str:
     """Placeholders a guide can use: {fornavn} and {modul}."""
     return body.replace("{fornavn}", first_name).replace("{modul}", module_title)
 
-
-def local_today(now: datetime) -> date:
-    return local(now).date()

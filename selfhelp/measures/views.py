@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from selfhelp.measures.charts import charts_for
 from selfhelp.measures.services import results_of
-from selfhelp.programs.views_support import current_locale
+from selfhelp.i18n import current_locale
 from selfhelp.security import roles_required
 
 bp = Blueprint("measures", __name__)

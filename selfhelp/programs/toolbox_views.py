@@ -9,7 +9,7 @@ from selfhelp.content import get_catalogue
 from selfhelp.db import db
 from selfhelp.programs.display import answer_as_text, display_value
 from selfhelp.programs.models import Enrolment, WorksheetAnswer, WorksheetVersion
-from selfhelp.programs.views_support import current_locale
+from selfhelp.i18n import current_locale
 from selfhelp.programs.worksheets import is_empty
 from selfhelp.security import roles_required
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import request
-from flask_babel import get_locale
 
 from selfhelp.clock import local
+from selfhelp.i18n import current_locale
 from selfhelp.content.model import Module, Program
 from selfhelp.programs import services
 from selfhelp.programs.models import Enrolment
 from selfhelp.programs.schedule import module_states
 from selfhelp.programs.worksheets import parse_worksheet, sorted_rows
-
-
-def current_locale() -> str:
-    loc = get_locale()
-    return str(loc.language) if loc else "nb"
 
 
 def page_context(program: Program, module: Module, enrolment: Enrolment, now: datetime,

@@ -1,7 +1,7 @@
 """Course pages end to end through HTTP: a leader plans, publishes and runs a cohort; residents
 find it, apply, follow their status and subscribe to the calendar."""
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from icalendar import Calendar
 from sqlalchemy import select
