@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """How fast does the outbox drain? (A measurement, not a test.)
 
-    .venv/bin/python scripts/benchmark_notifications.py [--rows N] [--email-rows M] [--url URL]
+    .venv/bin/python scripts/benchmark_notifications.py [--plan P] [--rows N] [--email-rows M] [--url URL]
 
+0. Planning: P residents whose weekly module opens today; one planning pass adds P outbox rows
+   (INSERT ... ON CONFLICT DO NOTHING), and a second pass over the same data adds none.
 1. N due rows on the "in_app" channel: measures claim + record alone (no mail is sent).
 2. M due rows on the "email" channel to a local aiosmtpd server: adds rendering and SMTP.
 Without --url a fresh SQLite file in a temporary folder is used; a given URL must be a scratch
@@ -26,7 +28,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from selfhelp import create_app  # noqa: E402
 from selfhelp.accounts.models import User  # noqa: E402
 from selfhelp.db import Base, db  # noqa: E402
-from selfhelp.notifications.jobs import send_everything_due  # noqa: E402
+from selfhelp.notifications.delivery import send_everything_due  # noqa: E402
 from selfhelp.notifications.models import Notification  # noqa: E402
 
 RECIPIENTS = 500
@@ -72,6 +74,42 @@ def add_recipients(now: datetime) -> None:
     db.commit()
 
 
+def add_enrolments(count: int, now: datetime) -> None:
+    """`count` residents who started the weekly depression program a week ago today."""
+    from datetime import date
+
+    from selfhelp.programs.models import Enrolment
+
+    start = date(2026, 2, 23)
+    for first in range(0, count, CHUNK):
+        people = range(first, min(first + CHUNK, count))
+        db.execute(insert(User), [
+            {"email": f"planned{i}@example.com", "name": f"Planned Person {i}", "locale": "nb",
+             "created_at": now, "active": True, "security_stamp": f"p{i:015d}"} for i in people])
+        ids = db.scalars(select(User.id).where(User.email.like("planned%"))
+                         .order_by(User.id.desc()).limit(len(people)))
+        db.execute(insert(Enrolment), [
+            {"resident_id": user_id, "program_slug": "depression", "started_at": now - timedelta(days=7),
+             "start_date": start, "state": "active", "unlocked_through": 1, "extra_weeks": 0,
+             "last_activity_at": now - timedelta(days=1)} for user_id in ids])
+        db.commit()
+
+
+def plan(count: int, now: datetime) -> None:
+    from selfhelp.notifications.planning import plan_everything
+
+    for label in ("planning pass (adds)", "planning pass again (adds none)"):
+        started = time.perf_counter()
+        added = plan_everything(now)
+        elapsed = time.perf_counter() - started
+        print(f"{label:<34} {count:>8} residents in {elapsed:8.1f} s = "
+              f"{count / elapsed:8.0f} residents/s; added {sum(added.values())}", flush=True)
+    planned = db.scalar(select(func.count()).where(Notification.kind == "module_available"))
+    assert planned == count, planned
+    db.execute(Notification.__table__.delete())  # the sending part starts from an empty outbox
+    db.commit()
+
+
 def drain(label: str, expected: int, now: datetime) -> float:
     started = time.perf_counter()
     report = send_everything_due(lambda: now, worker="benchmark")
@@ -83,8 +121,14 @@ def drain(label: str, expected: int, now: datetime) -> float:
     return rate
 
 
+#: Outside quiet hours (21-08 Oslo), so every row is really sent, whenever the benchmark runs.
+NOON = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", type=int, default=100_000,
+                        help="residents with a module opening today, for planning (default 100000)")
     parser.add_argument("--rows", type=int, default=100_000, help="in_app rows (default 100000)")
     parser.add_argument("--email-rows", type=int, default=5_000, help="email rows (default 5000)")
     parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
@@ -102,8 +146,11 @@ def main() -> None:
     try:
         with app.app_context():
             Base.metadata.create_all(app.extensions["db"].engine)
-            now = datetime.now(timezone.utc)
+            now = NOON
             print(f"database: {url.split('@')[-1]}", flush=True)
+            if args.plan:
+                add_enrolments(args.plan, now)
+                plan(args.plan, now)
             add_recipients(now)
             started = time.perf_counter()
             add_rows(args.rows, "in_app", now, 0)

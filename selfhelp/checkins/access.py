@@ -34,3 +34,11 @@ def may_see(guide: User, resident_id: int, today: date) -> bool:
 def current_assignment(enrolment_id: int) -> GuideAssignment | None:
     return db.scalar(select(GuideAssignment).where(and_(GuideAssignment.enrolment_id == enrolment_id,
                                                         GuideAssignment.ended_at.is_(None))))
+
+
+def on_duty(guide_ids: set[int], today: date) -> dict[int, int]:
+    """guide id -> who takes their notices today (the cover during an absence)."""
+    covers = dict(db.execute(select(GuideAbsence.guide_id, GuideAbsence.cover_id).where(
+        GuideAbsence.guide_id.in_(guide_ids), GuideAbsence.starts_on <= today,
+        GuideAbsence.ends_on >= today)).all()) if guide_ids else {}
+    return {guide_id: covers.get(guide_id, guide_id) for guide_id in guide_ids}

@@ -7,10 +7,11 @@ from markdown_it import MarkdownIt
 from sqlalchemy import func, select, update
 
 from selfhelp.accounts.models import StaffMunicipality, User, UserRole
-from selfhelp.checkins.access import current_assignment
+from selfhelp.checkins.access import current_assignment, on_duty
 from selfhelp.checkins.models import (
     Checkin, FeedbackDraft, GuideAbsence, GuideAssignment, GuideSettings, Message, Snippet,
 )
+from selfhelp.clock import local
 from selfhelp.db import db
 from selfhelp.measures.models import RiskFlag
 from selfhelp.notifications.services import enqueue
@@ -120,6 +121,12 @@ def submit_checkin(resident: User, checkin: Checkin, how_it_went: str, now: date
     checkin.state = "submitted"
     checkin.submitted_at = now
     checkin.feedback_due_at = feedback_due(now, feedback_due_days(resident.municipality_code))
+    db.flush()
+    assignment = current_assignment(checkin.enrolment_id)
+    if assignment is not None:
+        guide_id = on_duty({assignment.guide_id}, local(now).date())[assignment.guide_id]
+        enqueue(guide_id, "checkin_waiting", f"checkin:{checkin.id}", now, now,
+                {"checkin_id": checkin.id})
 
 
 def draft_for(guide: User, checkin: Checkin, now: datetime) -> FeedbackDraft:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from jinja2 import TemplateNotFound
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,8 +27,10 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from selfhelp.accounts.models import User
 from selfhelp.db import db, get_database
-from selfhelp.notifications.email import MailConnection, build_message, render_email
-from selfhelp.notifications.kinds import Gone, UnknownKind, build_context
+from selfhelp.notifications.email import MailConnection, build_message, render_email, render_subject
+from selfhelp.notifications.catalogue import kind_of
+from selfhelp.notifications.kinds import Gone, UnknownKind, build_context, link
+from selfhelp.notifications.preferences import Decision, decide, settings_for, unsubscribe_token
 from selfhelp.notifications.models import Notification
 from selfhelp.notifications.sms import get_sms_backend
 
@@ -50,20 +52,22 @@ class DeliveryReport:
     failed: int = 0
     retried: int = 0
     cancelled: int = 0
+    #: Due inside the recipient's quiet hours: waits for the morning.
+    deferred: int = 0
+    #: Kept for the recipient's daily digest.
+    held: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.failed + self.retried + self.cancelled
+        return self.sent + self.failed + self.retried + self.cancelled + self.deferred + self.held
 
     def add(self, other: DeliveryReport) -> None:
-        self.sent += other.sent
-        self.failed += other.failed
-        self.retried += other.retried
-        self.cancelled += other.cancelled
+        for name in ("sent", "failed", "retried", "cancelled", "deferred", "held"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def __str__(self) -> str:
         return (f"sent {self.sent}, retried {self.retried}, failed {self.failed}, "
-                f"cancelled {self.cancelled}")
+                f"cancelled {self.cancelled}, deferred {self.deferred}, held for digest {self.held}")
 
 
 class _Skip(Exception):
@@ -134,60 +138,100 @@ def _claim_statement(condition: ColumnElement[bool], now: datetime, worker: str,
             .returning(N).execution_options(synchronize_session=False))
 
 
+@dataclass
+class _Prepared:
+    decision: Decision
+    #: The outbox row's context plus the rendered title and link the notification centre shows.
+    context: dict
+    send: Callable[[], None] | None = None
+
+
 def _handle(session: Session, mail: MailConnection, n: Notification, now: datetime,
             worker: str) -> str:
     """Deliver a claimed row and record the outcome; returns the DeliveryReport field to count."""
-    if n.channel == "in_app":
-        # Nothing to send: the notification centre reads the row. Claim and record in one commit.
-        return _record(session, n, now, worker, "sent", state="sent", sent_at=now)
-    session.commit()  # the claim is durable before any work is done
+    if n.channel != "in_app":  # in-app rows: nothing leaves, so claim and record in one commit
+        session.commit()  # the claim is durable before any work is done
     try:
         if n.attempts >= MAX_ATTEMPTS:
             raise _Skip("failed", n.last_error or "too many attempts")
-        send = _prepare(session, mail, n, now)
-        session.commit()  # no transaction stays open while we talk to the mail server
-        send()
+        prepared = _prepare(session, mail, n, now)
+        if prepared.send is not None:
+            session.commit()  # no transaction stays open while we talk to the mail server
+        decision = prepared.decision
+        if decision.action == "later":  # quiet hours: not a failed try, just not yet
+            return _record(session, n, now, worker, "deferred", state="pending",
+                           next_attempt_at=decision.not_before, context=prepared.context,
+                           shown_at=n.shown_at or now)
+        if decision.action == "digest":
+            return _record(session, n, now, worker, "held", state="digest", channel="in_app",
+                           context=prepared.context, shown_at=n.shown_at or now)
+        if prepared.send is not None:
+            prepared.send()
     except _Skip as skip:
         log.info("notification %s %s: %s", n.id, skip.state, skip)
         return _record(session, n, now, worker, skip.state, state=skip.state, last_error=str(skip))
     except Exception as error:  # noqa: BLE001 - any failure of one row must not stop the queue
         session.rollback()
+        if n.channel == "in_app":  # the rollback undid the uncommitted claim: take it again
+            session.execute(_claim_statement((Notification.id == n.id) & (Notification.state == "pending"),
+                                             now, worker))
         return _record_failure(session, n, now, worker, error)
-    return _record(session, n, now, worker, "sent", state="sent", sent_at=now)
+    return _record(session, n, now, worker, "sent", state="sent", sent_at=now,
+                   channel=decision.channel, context=prepared.context, shown_at=n.shown_at or now)
 
 
-def _prepare(session: Session, mail: MailConnection, n: Notification,
-             now: datetime) -> Callable[[], None]:
-    """Render the message (reads only); returns the call that sends it."""
+def _prepare(session: Session, mail: MailConnection, n: Notification, now: datetime) -> _Prepared:
+    """Render the message and decide, by the recipient's settings, how it goes (reads only)."""
     # Only the columns needed: loading a whole User also loads its roles and municipalities.
-    recipient = session.execute(select(User.name, User.email, User.phone, User.locale)
+    recipient = session.execute(select(User.name, User.email, User.phone, User.locale, User.active)
                                 .where(User.id == n.recipient_id)).first()
-    address = recipient and (recipient.email if n.channel == "email" else recipient.phone)
-    if not recipient or not address:
-        raise _Skip("cancelled", f"recipient has no {n.channel} address (closed account?)")
+    if not recipient or not recipient.active or not recipient.email:
+        raise _Skip("cancelled", "recipient account closed or deactivated")
     locale = recipient.locale or "nb"
     first_name = recipient.name.split()[0] if recipient.name else ""  # as User.first_name
+    kind = kind_of(n.kind)
+    topic = kind.topic if kind.can_mute else None
     try:
         with force_locale(locale):
             context = build_context(session, n, first_name, now)
-        subject, text, html = render_email(n.kind, locale, **context)
+            if topic:
+                context["unsubscribe_link"] = link(
+                    "notifications.unsubscribe", token=unsubscribe_token(n.recipient_id, topic))
+                context["unsubscribe_text"] = gettext("Vil du ikke få slike e-poster? Slå dem av her:")
+        soon_at = context.pop("soon_at", None)
+        subject = render_subject(n.kind, locale, **context)
+        shown = {**n.context, "title": subject, "link": context["link"]}
+        if n.channel == "in_app":  # the domain asked for the notification centre only
+            return _Prepared(Decision("in_app", "in_app"), shown)
+        decision = decide(kind, settings_for(session, n.recipient_id), now,
+                          has_phone=bool(recipient.phone), soon_at=soon_at)
+        if decision.action != "send":
+            return _Prepared(decision, shown)
+        _subject, text, html = render_email(n.kind, locale, **context)
     except Gone as gone:
         raise _Skip("cancelled", str(gone)) from None
     except (UnknownKind, TemplateNotFound) as missing:
         raise _Skip("failed", f"no templates for kind {missing}") from None
-    if n.channel == "sms":
+    if n.channel == "sms" and recipient.phone:  # the domain asked for a text message
+        decision = Decision("send", "sms")
+    if decision.channel == "sms":
         backend = get_sms_backend()
         message = f"{subject}\n{context['link']}"
-        return lambda: backend.send(address, message, name=f"{n.id}-{n.kind}")
-    if n.channel != "email":
-        raise _Skip("failed", f"unknown channel {n.channel!r}")
-    msg = build_message(address, subject, text, html)
+        phone = recipient.phone
+        return _Prepared(decision, shown,
+                         lambda: backend.send(phone, message, name=f"{n.id}-{n.kind}"))
+    if topic:
+        text = f"{text.rstrip()}\n\n{context['unsubscribe_text']}\n{context['unsubscribe_link']}\n"
+    msg = build_message(recipient.email, subject, text, html)
     # Stable per notification: a resend after a crash is the same message to the mail system.
     del msg["Message-ID"]
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "selfhelp.local"
     msg["Message-ID"] = f"<notification-{n.id}-{n.created_at:%Y%m%d%H%M%S}@{host}>"
     msg["X-Selfhelp-Notification"] = str(n.id)
-    return lambda: mail.send(msg, f"{n.id}-{n.kind}")
+    if topic:  # RFC 8058: mail programs show an "unsubscribe" button that works in one click
+        msg["List-Unsubscribe"] = f"<{context['unsubscribe_link']}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return _Prepared(decision, shown, lambda: mail.send(msg, f"{n.id}-{n.kind}"))
 
 
 def _record(session: Session, n: Notification, now: datetime, worker: str, outcome: str,
@@ -219,7 +263,26 @@ def _record_failure(session: Session, n: Notification, now: datetime, worker: st
                    last_error=reason, next_attempt_at=now + wait)
 
 
-def failed_notifications(limit: int = 100) -> list[Notification]:
-    """Notifications given up on (newest first), for the admin page."""
-    return list(db.scalars(select(Notification).where(Notification.state == "failed")
-                           .order_by(Notification.id.desc()).limit(limit)))
+def send_everything_due(now: Callable[[], datetime], *, worker: str,
+                        stop: Callable[[], bool] | None = None) -> DeliveryReport:
+    """Passes of send_due until one finds nothing left (a backlog drains in one run).
+
+    Rows that failed now are due again only later (backoff), so this always ends.
+    """
+    total = DeliveryReport()
+    while not (stop and stop()):
+        report = send_due(now(), worker=worker, stop=stop)
+        total.add(report)
+        if report.handled == 0:
+            break
+    return total
+
+
+
+def failed_notifications(recipients=None, limit: int = 100) -> list[Notification]:
+    """Notifications given up on (newest first), for the admin page; `recipients` narrows them
+    to a subquery of user ids."""
+    query = select(Notification).where(Notification.state == "failed")
+    if recipients is not None:
+        query = query.where(Notification.recipient_id.in_(recipients))
+    return list(db.scalars(query.order_by(Notification.id.desc()).limit(limit)))

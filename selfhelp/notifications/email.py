@@ -19,9 +19,14 @@ from flask_babel import force_locale
 log = logging.getLogger(__name__)
 
 
-def render_email(template: str, locale: str, **context) -> tuple[str, str, str]:
+def render_subject(template: str, locale: str, **context) -> str:
     with force_locale(locale):
-        subject = render_template(f"emails/{template}.subject", **context).strip()
+        return render_template(f"emails/{template}.subject", **context).strip()
+
+
+def render_email(template: str, locale: str, **context) -> tuple[str, str, str]:
+    subject = render_subject(template, locale, **context)
+    with force_locale(locale):
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", subject=subject, **context)
     return subject, text, html

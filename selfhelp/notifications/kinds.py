@@ -15,9 +15,14 @@ from flask import current_app
 from flask_babel import format_date, gettext
 from sqlalchemy.orm import Session
 
-from selfhelp.clock import OSLO, local
+from selfhelp.clock import OSLO, local, wall_clock
+from sqlalchemy import select
+
+from selfhelp.checkins.models import Checkin
 from selfhelp.courses.models import Application, Cohort, CourseSession
+from selfhelp.measures.models import MeasureResult, RiskFlag
 from selfhelp.notifications.models import Notification
+from selfhelp.programs.models import Enrolment
 
 
 class Gone(Exception):
@@ -110,17 +115,27 @@ def _moved(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
         raise Gone("session cancelled since")
     old: date | None = moved.moved_from
     return {"link": link("courses.mine"), **when(moved.starts_at),
-            "old_date": format_date(old, "full") if old else ""}
+            "old_date": format_date(old, "full") if old else "", "soon_at": _soonest(moved, old)}
+
+
+def _soonest(moved: CourseSession, old_day: date | None) -> datetime:
+    """For quiet hours: the earlier of the new time and the old day (same clock time)."""
+    if old_day is None:
+        return moved.starts_at
+    old = wall_clock(old_day, local(moved.starts_at).time().replace(tzinfo=None))
+    return min(old, moved.starts_at)
 
 
 def _session_cancelled(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
-    return {"link": link("courses.mine"), **when(_course_session(session, n).starts_at)}
+    cancelled = _course_session(session, n)
+    return {"link": link("courses.mine"), **when(cancelled.starts_at), "soon_at": cancelled.starts_at}
 
 
 def _cohort_cancelled(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
     cohort = _cohort(session, n)
     first = min((s.starts_at for s in cohort.sessions), default=None)
-    return {"link": link("courses.index"), **(when(first) if first else {})}
+    upcoming = min((s.starts_at for s in cohort.sessions if s.starts_at > now), default=None)
+    return {"link": link("courses.index"), **(when(first) if first else {}), "soon_at": upcoming}
 
 
 def _reminder(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
@@ -135,6 +150,90 @@ def _new_message(session: Session, n: Notification, now: datetime) -> dict[str, 
     return {"link": link("checkin.messages")}
 
 
+# ------------------------------------------------------------------ programs
+# Links go to the dashboard, never to a program page: its address names the program.
+
+def _active_enrolment(session: Session, n: Notification) -> Enrolment:
+    enrolment = session.get(Enrolment, n.context.get("enrolment_id"))
+    if enrolment is None or enrolment.state != "active":
+        raise Gone("enrolment paused, finished or gone")
+    return enrolment
+
+
+def _module_available(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    enrolment = _active_enrolment(session, n)
+    if any(p.completed_at for p in enrolment.progress
+           if p.module_slug == n.context.get("module_slug")):
+        raise Gone("module already done")
+    return {"link": link("pages.dashboard")}
+
+
+def _answered(session: Session, enrolment: Enrolment, occasion: str) -> bool:
+    return session.scalar(select(MeasureResult.id).where(
+        MeasureResult.resident_id == enrolment.resident_id,
+        MeasureResult.context == f"program:{enrolment.program_slug}",
+        MeasureResult.occasion == occasion).limit(1)) is not None
+
+
+def _questionnaire_due(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    enrolment = _active_enrolment(session, n)
+    if _answered(session, enrolment, n.context.get("occasion", "")):
+        raise Gone("already answered")
+    return {"link": link("pages.dashboard")}
+
+
+def _followup_due(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    enrolment = session.get(Enrolment, n.context.get("enrolment_id"))
+    if enrolment is None or enrolment.state == "paused":
+        raise Gone("enrolment paused or gone")
+    if _answered(session, enrolment, n.context.get("occasion", "")):
+        raise Gone("already answered")
+    return {"link": link("pages.dashboard"), "months": n.context.get("months")}
+
+
+def _nudge(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    enrolment = _active_enrolment(session, n)
+    last = enrolment.last_activity_at or enrolment.started_at
+    if last.isoformat() != n.context.get("since"):
+        raise Gone("the resident has been active since")
+    return {"link": link("pages.dashboard")}
+
+
+# ------------------------------------------------------------------ guides and admins
+
+def _checkin_waiting(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    checkin = session.get(Checkin, n.context.get("checkin_id"))
+    if checkin is None or checkin.state != "submitted":
+        raise Gone("feedback given already")
+    return {"link": link("guide.index")}
+
+
+def _feedback_overdue(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    return {"link": link("guide.index"), "count": n.context.get("count", 0)}
+
+
+def _open_flag(session: Session, n: Notification) -> RiskFlag:
+    flag = session.get(RiskFlag, n.context.get("flag_id"))
+    if flag is None or flag.state != "open":
+        raise Gone("flag acknowledged")
+    return flag
+
+
+def _risk_flag(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    _open_flag(session, n)
+    return {"link": link("guide.index") if n.context.get("to") == "guide"
+            else link("pages.dashboard")}
+
+
+def _risk_escalation(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    _open_flag(session, n)
+    return {"link": link("pages.dashboard")}
+
+
+def _daily_digest(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    return {"link": link("notifications.centre_page"), "count": n.context.get("count", 0)}
+
+
 BUILDERS: dict[str, Builder] = {
     "course_admitted": _seat,
     "course_waitlist_offer": _seat,
@@ -144,7 +243,17 @@ BUILDERS: dict[str, Builder] = {
     "session_cancelled": _session_cancelled,
     "cohort_cancelled": _cohort_cancelled,
     "session_reminder": _reminder,
+    "session_reminder_2h": _reminder,
     "new_message": _new_message,
+    "module_available": _module_available,
+    "questionnaire_due": _questionnaire_due,
+    "followup_due": _followup_due,
+    "activity_nudge": _nudge,
+    "checkin_waiting": _checkin_waiting,
+    "feedback_overdue": _feedback_overdue,
+    "risk_flag": _risk_flag,
+    "risk_escalation": _risk_escalation,
+    "daily_digest": _daily_digest,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from selfhelp.db import Base, UTCDateTime
@@ -31,7 +31,7 @@ class Notification(Base):
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    #: pending, sending, sent, failed or cancelled.
+    #: pending, sending, sent, digest (held for the recipient's daily digest), failed or cancelled.
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: Delivery tries that did not succeed (failures, and claims lost to a crashed worker).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -45,5 +45,25 @@ class Notification(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     #: Why the last try failed (exception text; never message content).
     last_error: Mapped[str | None] = mapped_column(Text)
-    #: In-app channel: when the recipient saw it in the notification centre.
+    #: When it appeared in the recipient's notification centre (at delivery, or when an email
+    #: was deferred to the morning or held for the digest: the centre shows it at once).
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the recipient saw it in the notification centre.
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationSettings(Base):
+    """How one person wants to be notified. No row = the defaults below."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: email, sms or in_app (only the notification centre; safety and session changes still mail).
+    channel: Mapped[str] = mapped_column(String(10), default="email")
+    #: Topic names (notifications/catalogue.py) not wanted by email/SMS.
+    muted: Mapped[list] = mapped_column(JSON, default=list)
+    #: Collect what can wait into one email a day, sent when quiet hours end.
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Quiet hours in Europe/Oslo wall-clock hours; equal values = no quiet hours.
+    quiet_start_hour: Mapped[int] = mapped_column(Integer, default=21)
+    quiet_end_hour: Mapped[int] = mapped_column(Integer, default=8)

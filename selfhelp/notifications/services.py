@@ -1,9 +1,13 @@
 """Putting messages in the outbox. Sending them is the scheduler's job."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from selfhelp.db import db
@@ -29,3 +33,31 @@ def enqueue(recipient_id: int, kind: str, occurrence: str, due_at: datetime, now
             Notification.recipient_id == recipient_id, Notification.kind == kind,
             Notification.occurrence == occurrence))
     return notification
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A notification a planner found due; added unless the same one exists already."""
+
+    recipient_id: int
+    kind: str
+    occurrence: str
+    due_at: datetime
+    context: dict = field(default_factory=dict)
+
+
+def enqueue_many(planned: Iterable[Planned], now: datetime, batch: int = 1000) -> int:
+    """Add many notifications with INSERT ... ON CONFLICT DO NOTHING (one statement per batch),
+    so planners re-running over the same period never duplicate and stay fast. Returns how many
+    rows are new."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    added = 0
+    rows = [dict(recipient_id=p.recipient_id, kind=p.kind, occurrence=p.occurrence,
+                 due_at=p.due_at, created_at=now, context=p.context, state="pending",
+                 channel="email", attempts=0) for p in planned]
+    for start in range(0, len(rows), batch):
+        statement = insert(Notification.__table__).on_conflict_do_nothing(
+            index_elements=["recipient_id", "kind", "occurrence"])
+        result = db.connection().execute(statement, rows[start:start + batch])
+        added += max(result.rowcount or 0, 0)
+    return added

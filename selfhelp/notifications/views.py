@@ -1,10 +1,142 @@
-"""Admin page listing mail written by the file backend, so the offline demo shows its emails."""
-from flask import Blueprint, current_app, render_template
+"""Notification centre, notification settings, one-click unsubscribe, and the admin's pages for
+failed messages and (in the demo) the mail written to files."""
+from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from selfhelp import clock
+from selfhelp.audit import services as audit
+from selfhelp.accounts.models import StaffMunicipality, User
+from selfhelp.db import db
+from selfhelp.forms import EmptyForm, validates_csrf_in_form
+from selfhelp.notifications import centre
+from selfhelp.notifications.catalogue import TOPICS, kind_of, topics_for
+from selfhelp.notifications.delivery import failed_notifications
 from selfhelp.notifications.email import list_mail_files
+from selfhelp.notifications.forms import SettingsForm
+from selfhelp.notifications.models import Notification, NotificationSettings
+from selfhelp.notifications.preferences import defaults, mute, read_unsubscribe_token
 from selfhelp.security import roles_required
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/notifications")
+@login_required
+def centre_page():
+    items = centre.latest(current_user.id)
+    return render_template("notifications/centre.html", items=items, form=EmptyForm())
+
+
+@bp.route("/notifications/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    n = centre.open_one(current_user.id, notification_id, clock.now())
+    if n is None:
+        abort(404)
+    db.commit()
+    link = urlsplit(str(n.context.get("link") or ""))
+    # Only ever to a page of our own: the path of the stored link, never another host.
+    target = link.path + (f"?{link.query}" if link.query else "") if link.path.startswith("/") else ""
+    return redirect(target or url_for("notifications.centre_page"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def read_all():
+    centre.mark_all_read(current_user.id, clock.now())
+    db.commit()
+    flash(_("Alle varsler er merket som lest."), "success")
+    return redirect(url_for("notifications.centre_page"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+@validates_csrf_in_form
+def settings():
+    topics = topics_for(current_user.is_staff, current_user.is_resident)
+    stored = db.get(NotificationSettings, current_user.id)
+    current = stored or defaults(current_user.id)
+    form = SettingsForm(topics, bool(current_user.phone))
+    if request.method == "GET":
+        form.channel.data = current.channel
+        form.wanted.data = [t.name for t in topics if t.can_mute and t.name not in (current.muted or [])]
+        form.daily_digest.data = current.daily_digest
+        form.quiet_start_hour.data = current.quiet_start_hour
+        form.quiet_end_hour.data = current.quiet_end_hour
+    elif form.validate_on_submit():
+        if stored is None:
+            stored = current
+            db.add(stored)
+        wanted = set(form.wanted.data or [])
+        stored.channel = form.channel.data
+        stored.muted = [t.name for t in topics if t.can_mute and t.name not in wanted]
+        stored.daily_digest = bool(form.daily_digest.data)
+        stored.quiet_start_hour = form.quiet_start_hour.data
+        stored.quiet_end_hour = form.quiet_end_hour.data
+        db.commit()
+        flash(_("Varslingsinnstillingene er lagret."), "success")
+        return redirect(url_for("notifications.settings"))
+    locked = [t for t in topics if not t.can_mute and t.audience != "any"]
+    return render_template("notifications/settings.html", form=form, locked=locked)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@validates_csrf_in_form  # the signed token in the link is the credential (RFC 8058 one-click)
+def unsubscribe(token: str):
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render_template("notifications/unsubscribe.html", topic=None), 404
+    user_id, topic_name = found
+    if db.get(User, user_id) is None:
+        abort(404)
+    done = request.method == "POST"
+    if done:  # GET only asks: link checkers in mail systems open links without a person
+        mute(db, user_id, topic_name)
+        db.commit()
+    return render_template("notifications/unsubscribe.html", topic=TOPICS[topic_name], done=done,
+                           token=token)
+
+
+# ------------------------------------------------------------------ admin
+
+def _failed_for(admin: User) -> list[Notification]:
+    """Failed messages to residents of the admin's municipalities and to staff serving them."""
+    codes = admin.municipality_codes
+    staff_there = select(StaffMunicipality.user_id).where(StaffMunicipality.municipality_code.in_(codes))
+    recipients = select(User.id).where(or_(User.municipality_code.in_(codes), User.id.in_(staff_there)))
+    return failed_notifications(recipients)
+
+
+@bp.route("/admin/notifications")
+@roles_required("admin")
+def failed():
+    items = _failed_for(current_user)
+    names = dict(db.execute(select(User.id, User.name).where(
+        User.id.in_({n.recipient_id for n in items}))).all()) if items else {}
+    # Names of residents are shown: the visit is in each resident's access log.
+    audit.record(current_user, "admin", [n.recipient_id for n in items], "failed_notifications",
+                 "view", clock.now())
+    db.commit()
+    return render_template("notifications/failed.html", items=items, names=names,
+                           topics=TOPICS, kind_of=kind_of, form=EmptyForm())
+
+
+@bp.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])
+@roles_required("admin")
+def retry(notification_id: int):
+    n = next((n for n in _failed_for(current_user) if n.id == notification_id), None)
+    if n is None:
+        abort(404)
+    n.state, n.attempts, n.next_attempt_at, n.claimed_at = "pending", 0, None, None
+    db.commit()
+    flash(_("Meldingen sendes på nytt i løpet av et minutt."), "success")
+    return redirect(url_for("notifications.failed"))
 
 
 @bp.route("/admin/mail")
@@ -12,3 +144,12 @@ bp = Blueprint("notifications", __name__)
 def mail_outbox():
     return render_template("notifications/mail_outbox.html", mails=list_mail_files(),
                            backend=current_app.config["MAIL_BACKEND"])
+
+
+@bp.app_context_processor
+def _bell() -> dict:
+    """The unread count for the bell in the page header (one COUNT query per page)."""
+    def unread() -> int:
+        return centre.unread_count(current_user.id) if current_user.is_authenticated else 0
+
+    return {"unread_notifications": unread}

@@ -55,7 +55,7 @@ class DueQuestionnaire:
     due_on: date
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):
@@ -95,7 +95,7 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
             candidates.append(DueQuestionnaire(plan.code, "end", end))
         if "followup" in plan.when:
             for months in program.followup_months:
-                on = _add_months(end, months)
+                on = add_months(end, months)
                 if today >= on:
                     candidates.append(DueQuestionnaire(plan.code, f"followup-{months}", on))
         due.extend(c for c in candidates if c.due_on <= today and (c.code, c.occasion) not in answered)

@@ -12,7 +12,8 @@ from datetime import timedelta
 from selfhelp import create_app
 from selfhelp.config import ROOT, SettingsForTests
 from selfhelp.db import Base
-from selfhelp.notifications.jobs import build_scheduler, send_notifications_job
+from selfhelp.notifications.jobs import send_notifications_job
+from selfhelp.scheduler import build_scheduler
 from tests.notifications.conftest import NOW, fresh, notify
 
 
@@ -23,7 +24,8 @@ def test_notifications_send_sends_what_is_due_at_the_given_instant(app, db, cloc
     result = app.test_cli_runner().invoke(
         args=["notifications", "send", "--now", "2026-03-02T09:00:00+00:00"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Notifications: sent 1, retried 0, failed 0, cancelled 0."
+    assert result.output.strip() == ("Notifications: sent 1, retried 0, failed 0, cancelled 0, "
+                                     "deferred 0, held for digest 0.")
     assert fresh(due).state == "sent" and fresh(later).state == "pending"
     assert len(mailbox.messages) == 1
 
@@ -43,9 +45,11 @@ def test_notifications_send_wants_an_instant_with_a_time_zone(app, db):
 
 def test_the_scheduler_job_sends_due_notifications(app, db, clock, mailbox, resident):
     scheduler = build_scheduler(app, threading.Event())
-    [job] = scheduler.get_jobs()
-    assert (job.max_instances, job.coalesce) == (1, True)
-    assert job.trigger.interval == timedelta(seconds=30)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert {"plan_notifications", "send_due_notifications"} <= set(jobs)
+    assert all((job.max_instances, job.coalesce) == (1, True) for job in jobs.values())
+    assert jobs["send_due_notifications"].trigger.interval == timedelta(seconds=30)
+    assert jobs["plan_notifications"].trigger.interval == timedelta(seconds=60)
     n = notify(resident)
     send_notifications_job(app, threading.Event())
     assert fresh(n).state == "sent" and len(mailbox.messages) == 1

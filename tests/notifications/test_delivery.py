@@ -131,3 +131,18 @@ def test_the_limit_bounds_one_pass(db, clock, mailbox, resident):
         notify(resident, occurrence=f"message:{i}", channel="in_app")
     assert send_due(NOW, worker="w", limit=3).sent == 3
     assert send_due(NOW, worker="w", limit=3).sent == 2
+
+
+def test_an_in_app_row_that_fails_to_render_is_retried_not_lost(db, clock, mailbox, resident, monkeypatch):
+    from selfhelp.notifications import kinds
+
+    def broken(session, n, now):
+        raise RuntimeError("template data missing")
+
+    monkeypatch.setitem(kinds.BUILDERS, "new_message", broken)
+    n = notify(resident, channel="in_app")
+    report = send_due(NOW, worker="w")
+    assert (report.retried, report.handled) == (1, 1)
+    row = fresh(n)
+    assert (row.state, row.attempts, row.next_attempt_at) == ("pending", 1, NOW + BACKOFF[0])
+    assert "template data missing" in row.last_error

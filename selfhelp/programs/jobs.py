@@ -1,0 +1,104 @@
+"""Scheduled work of the program domain: planning the notices that keep people going.
+
+- module_available: a weekly program's next module opened (09:00 Oslo on the day it opens);
+- questionnaire_due: the weekly questionnaire, in weeks where no module opens (one notice a week);
+- followup_due: the follow-up questionnaire 3 and 6 months after the program ended;
+- activity_nudge: 7 and 14 days without activity, then nothing more until the person is back.
+Never to a paused resident; nudges and weekly notices never to a finished one. Each notice is
+checked again when it is sent (notifications/kinds.py), so a pause or a visit in between wins.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+
+from selfhelp.accounts.models import User
+from selfhelp.clock import local, wall_clock
+from selfhelp.content import get_catalogue
+from selfhelp.content.model import Program
+from selfhelp.db import db
+from selfhelp.notifications.services import Planned, enqueue_many
+from selfhelp.programs.models import Enrolment
+from selfhelp.programs.schedule import add_months, end_date
+
+NOTICE_TIME = time(9, 0)
+#: Notices older than this when planning (the scheduler was down) are not sent any more.
+LOOKBACK = timedelta(days=2)
+NUDGE_DAYS = (7, 14)
+
+
+def _weekly_notices(program: Program, e, ctx: dict) -> Iterator[tuple[str, str, date, dict]]:
+    """(kind, occurrence suffix, day, context) for every module opening and weekly questionnaire."""
+    opening_days = set()
+    if program.unlock == "weekly":
+        for module in program.modules:
+            if module.number >= 2 and module.number > (e.unlocked_through or 1):
+                day = e.start_date + timedelta(weeks=module.number - 1)
+                opening_days.add(day)
+                yield ("module_available", f"module:{module.number}", day,
+                       {**ctx, "module_slug": module.slug})
+    if any("weekly" in plan.when for plan in program.measures):
+        weeks, end = program.weeks + (e.extra_weeks or 0), end_date(program, e)
+        for week in range(1, weeks):
+            day = e.start_date + timedelta(weeks=week)
+            if day < end and day not in opening_days:
+                yield "questionnaire_due", f"week:{week}", day, {**ctx, "occasion": f"week-{week}"}
+
+
+def _followups(program: Program, e, ctx: dict) -> Iterator[tuple[str, str, date, dict]]:
+    if any("followup" in plan.when for plan in program.measures):
+        end = end_date(program, e)
+        for months in program.followup_months:
+            yield ("followup_due", f"followup:{months}", add_months(end, months),
+                   {**ctx, "occasion": f"followup-{months}", "months": months})
+
+
+def notices_due(now: datetime) -> list[Planned]:
+    programs = get_catalogue().programs
+    rows = db.execute(
+        select(Enrolment.id, Enrolment.resident_id, Enrolment.program_slug, Enrolment.state,
+               Enrolment.start_date, Enrolment.started_at, Enrolment.finished_at,
+               Enrolment.unlocked_through, Enrolment.extra_weeks, Enrolment.last_activity_at)
+        .join(User, User.id == Enrolment.resident_id)
+        .where(User.active.is_(True),
+               or_(Enrolment.state == "active",
+                   (Enrolment.state == "finished")
+                   & (Enrolment.finished_at > now - timedelta(days=200)))))
+    planned = []
+    for e in rows:
+        program = programs.get(e.program_slug)
+        if program is None:
+            continue
+        ctx = {"enrolment_id": e.id}
+        dated = list(_followups(program, e, ctx))
+        if e.state == "active":
+            dated += list(_weekly_notices(program, e, ctx))
+        notice_days = set()
+        for kind, suffix, day, context in dated:
+            at = wall_clock(day, NOTICE_TIME)
+            if kind != "followup_due":
+                notice_days.add(day)
+            if now - LOOKBACK < at <= now:
+                planned.append(Planned(e.resident_id, kind, f"enrolment:{e.id}:{suffix}", at, context))
+        if e.state == "active":
+            planned += _nudges(e, now, notice_days)
+    return planned
+
+
+def _nudges(e, now: datetime, notice_days: set[date]) -> list[Planned]:
+    """No nudge on a day that already brings a module or questionnaire notice."""
+    since = e.last_activity_at or e.started_at
+    found = []
+    for days in NUDGE_DAYS:
+        at = since + timedelta(days=days)
+        if now - LOOKBACK < at <= now and local(at).date() not in notice_days:
+            found.append(Planned(e.resident_id, "activity_nudge",
+                                 f"enrolment:{e.id}:idle:{since:%Y%m%dT%H%M%S}:{days}", at,
+                                 {"enrolment_id": e.id, "since": since.isoformat()}))
+    return found
+
+
+def plan_program_notices(now: datetime) -> int:
+    return enqueue_many(notices_due(now), now)
