@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,21 @@ def load_config(instance_path: str) -> dict:
         "VERIFY_TOKEN_HOURS": 48,
         "RESET_TOKEN_MINUTES": 60,
         "INVITATION_TOKEN_DAYS": 7,
-        "TERMS_VERSION": "2026-11",
+        #: The terms/privacy version residents must have accepted; change it to ask everyone again.
+        "TERMS_VERSION": _env("TERMS_VERSION", "2026-11"),
+        # Staff sessions end after this many idle minutes; residents' after RESIDENT_IDLE_DAYS.
+        "STAFF_IDLE_MINUTES": int(_env("STAFF_IDLE_MINUTES", "30") or 30),
+        "RESIDENT_IDLE_DAYS": int(_env("RESIDENT_IDLE_DAYS", "14") or 14),
+        # The cookie outlives the login by a week, so a login that ended for being idle still
+        # has its CSRF token: worksheet text posted then is kept until the person is back.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=int(_env("RESIDENT_IDLE_DAYS", "14") or 14) + 7),
+        # Sensitive actions (email change, export, closing the account) need the password again
+        # if it was last entered longer ago than this.
+        "REAUTH_MINUTES": 10,
+        # How long the half-logged-in state (password right, second factor not yet) lasts.
+        "SECOND_FACTOR_PENDING_MINUTES": 10,
+        #: The name authenticator apps show next to the code.
+        "TOTP_ISSUER": _env("TOTP_ISSUER", "selfhelp"),
     }
 
 

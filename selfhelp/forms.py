@@ -67,3 +67,31 @@ def csrf_is_valid(token: str | None) -> bool:
     except CSRFInvalid:
         return False
     return True
+
+
+#: The largest id a posted form may name (PostgreSQL's integer; larger would overflow the driver).
+MAX_POSTED_ID = 2**31 - 1
+
+
+def posted_id(name: str) -> int:
+    """A record id from the posted form, or 0 (which matches nothing) when it is missing, not a
+    number, or out of range — so a forged value is a 404, never a 500."""
+    from flask import request
+
+    value = request.form.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_POSTED_ID else 0
+
+
+def strip_nul_characters() -> None:
+    """before_request: drop NUL characters from posted fields. Nobody types them, and PostgreSQL
+    refuses them in text (a 500 otherwise); every other character is kept as sent."""
+    from flask import request
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    if request.method != "POST" or not request.form:
+        return None
+    pairs = list(request.form.items(multi=True))
+    if any("\x00" in key or "\x00" in value for key, value in pairs):
+        request.form = ImmutableMultiDict(
+            [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in pairs])
+    return None

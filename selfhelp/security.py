@@ -59,3 +59,33 @@ def roles_required(*roles: str) -> Callable:
 
     return decorator
 
+
+
+def password_confirmation_required(view: Callable) -> Callable:
+    """Ask for the password again before a sensitive action (changing email, export, closing the
+    account) unless it was entered in this session within REAUTH_MINUTES (``accounts.session``).
+
+    Put it on the view that shows the form (GET) as well as on the one that acts (POST): a GET
+    goes to the confirmation page and comes back; a POST that arrives too late is sent back to
+    the page it came from, via the confirmation page, so nothing happens without the password.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        from flask import redirect, request, url_for
+
+        from selfhelp.accounts.session import password_recently_confirmed
+        from selfhelp.urls import safe_next
+
+        if password_recently_confirmed():
+            return view(*args, **kwargs)
+        if request.method == "GET":
+            back = request.full_path.rstrip("?")
+        else:
+            referrer = request.referrer or ""
+            host = request.host_url.rstrip("/")
+            back = safe_next(referrer[len(host):] if referrer.startswith(host) else None)
+        return redirect(url_for("account.confirm_password", next=back or None))
+
+    return wrapped

@@ -158,10 +158,32 @@ def personas(db):
 
 
 def login(client, user) -> None:
-    """Log the client in as `user` the way Flask-Login does after a password check."""
+    """Log the client in as `user` the way accounts.session.complete_login does after the password
+    (and, for staff, the second factor). The real second step is tested in
+    tests/accounts/test_two_factor.py; use `log_in_with_code` to go through it."""
+    from selfhelp.accounts.session import SECOND_FACTOR_KEY
+
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        if user.is_staff:
+            session[SECOND_FACTOR_KEY] = user.get_id()
+
+
+def totp_code(secret: str | None = None, at=None) -> str:
+    """The code an authenticator app shows now (or at `at`) for `secret` (default: the factories')."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret or factories.TOTP_SECRET)
+    return totp.at(at) if at is not None else totp.now()
+
+
+def log_in_with_code(client, email: str, password: str | None = None, secret: str | None = None):
+    """Log in through the real forms: password, then (for staff) the code from the app."""
+    response = post_form(client, "/login", {"email": email, "password": password or factories.PASSWORD})
+    if "/login/two-factor" in response.headers.get("Location", ""):
+        response = post_form(client, "/login/two-factor/", {"code": totp_code(secret)})
+    return response
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from selfhelp.db import db
 from selfhelp.security import hash_password
 
 PASSWORD = "correct horse battery"
+#: Staff made by make_staff have set up their authenticator app with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MUNICIPALITY = "3301"  # Drammen
 OTHER_MUNICIPALITY = "4601"  # Bergen
 _seq = itertools.count(1)
@@ -41,7 +43,11 @@ def make_resident(*, age: int = 35, municipality: str = MUNICIPALITY, **fields) 
 
 
 def make_staff(*, roles: list[str], municipalities: list[str] | None = None,
-               qualifications: list[str] | None = None, **fields) -> User:
+               qualifications: list[str] | None = None, second_factor: bool = True,
+               **fields) -> User:
+    if second_factor:
+        fields.setdefault("totp_secret", TOTP_SECRET)
+        fields.setdefault("totp_enabled_at", datetime.now(timezone.utc))
     user = make_user(roles=roles, **fields)
     user.municipalities_served = [StaffMunicipality(municipality_code=m)
                                   for m in (municipalities if municipalities is not None else [MUNICIPALITY])]

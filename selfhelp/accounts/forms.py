@@ -25,6 +25,19 @@ def referral_choices():
             ("school", _l("Skolen")), ("other", _l("Annet"))]
 
 
+def gender_choices():
+    return [("", _l("Ikke oppgitt")), ("female", _l("Kvinne")), ("male", _l("Mann")),
+            ("other", _l("Annet")), ("unspoken", _l("Vil ikke oppgi"))]
+
+
+def work_status_choices():
+    return [("", _l("Ikke oppgitt")), ("working", _l("I arbeid")), ("sick_leave", _l("Sykmeldt")),
+            ("nav_benefits", _l("Ytelse fra NAV (AAP, uføretrygd)")),
+            ("student", _l("Elev eller student")), ("unemployed", _l("Arbeidsledig")),
+            ("retired", _l("Pensjonist")), ("other", _l("Annet")),
+            ("unspoken", _l("Vil ikke oppgi"))]
+
+
 def role_choices():
     return [("guide", _l("Veileder")), ("course_leader", _l("Kursleder")),
             ("admin", _l("Administrator (kommune)"))]
@@ -83,6 +96,9 @@ class SignupForm(FlaskForm):
     ])
     referral_source = RadioField(_l("Hvordan hørte du om oss?"), validate_choice=False, validators=[
         InputRequired(_l("Velg hvordan du hørte om oss."))])
+    #: Optional, only for the municipality's service reports (counted, never shown one by one).
+    gender = SelectField(_l("Kjønn (valgfritt)"), default="")
+    work_status = SelectField(_l("Arbeidssituasjon (valgfritt)"), default="")
     accept_terms = BooleanField(_l("Jeg har lest og godtar vilkårene og personvernerklæringen"),
                                 validators=[DataRequired(_l("Du må godta vilkårene for å registrere deg."))])
 
@@ -90,6 +106,8 @@ class SignupForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.municipality.choices = [("", _l("Velg kommune"))] + municipalities.choices()
         self.referral_source.choices = referral_choices()
+        self.gender.choices = gender_choices()
+        self.work_status.choices = work_status_choices()
 
     def validate_birth_date(self, field):
         if field.data is None:
@@ -191,3 +209,22 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Nåværende passord"), validators=[
         DataRequired(_l("Skriv det nåværende passordet ditt.")), Length(max=200)])
     password, password_confirm = _new_password_fields()
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Kode"), filters=[_strip], validators=[
+        DataRequired(_l("Skriv koden fra appen.")), Length(max=64)])
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Passord"), validators=[
+        DataRequired(_l("Skriv passordet ditt.")), Length(max=200)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("Ny e-postadresse"))
+
+
+class AcceptTermsForm(FlaskForm):
+    accept_terms = BooleanField(_l("Jeg har lest og godtar vilkårene og personvernerklæringen"),
+                                validators=[DataRequired(_l("Du må godta vilkårene for å fortsette."))])

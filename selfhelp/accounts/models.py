@@ -5,13 +5,16 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.db import Base, UTCDateTime, utcnow
 
 REFERRAL_SOURCES = ("self", "gp", "nav", "school", "other")
 QUALIFICATIONS = ("kid_leader", "kib_leader", "du_leader")
+GENDERS = ("female", "male", "other", "unspoken")
+WORK_STATUSES = ("working", "sick_leave", "nav_benefits", "student", "unemployed", "retired", "other",
+                 "unspoken")
 
 
 def new_security_stamp() -> str:
@@ -36,6 +39,10 @@ class User(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     #: How the resident heard of the service: one of REFERRAL_SOURCES.
     referral_source: Mapped[str | None] = mapped_column(String(20))
+    #: Optional, for service reports: one of GENDERS (null: not asked or not answered).
+    gender: Mapped[str | None] = mapped_column(String(20))
+    #: Optional, for service reports: one of WORK_STATUSES (null: not asked or not answered).
+    work_status: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str] = mapped_column(String(5), default="nb")
     terms_version: Mapped[str | None] = mapped_column(String(20))
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -45,6 +52,16 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Changes when the password changes, which logs out every other session.
     security_stamp: Mapped[str] = mapped_column(String(16), default=new_security_stamp)
+    #: When the person closed the account: identity removed, clinical records kept (pseudonymised).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the retention job deleted the closed account's clinical records (the row stays, empty).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Base32 TOTP secret of the staff member's authenticator app (set when enrolment starts).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: Set when the first code was confirmed; until then the secret is only a proposal.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last TOTP time step used to log in, so a code cannot be used twice.
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
@@ -63,6 +80,10 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.security_stamp}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
 
     @property
     def role_names(self) -> set[str]:
@@ -151,6 +172,20 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set by the one conditional UPDATE that may use the token.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code for a staff member who has lost their authenticator."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the normalised code; the code itself is shown once and never stored.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set by the one conditional UPDATE that may use the code.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -48,6 +48,8 @@ class ResidentSignup:
     phone: str | None
     referral_source: str
     locale: str
+    gender: str | None = None
+    work_status: str | None = None
 
 
 def register_resident(data: ResidentSignup, now: datetime) -> User:
@@ -59,6 +61,7 @@ def register_resident(data: ResidentSignup, now: datetime) -> User:
         password_hash=hash_password(data.password), birth_date=data.birth_date,
         municipality_code=data.municipality_code, phone=(data.phone or None),
         referral_source=data.referral_source, locale=data.locale,
+        gender=data.gender or None, work_status=data.work_status or None,
         terms_version=current_app.config["TERMS_VERSION"], terms_accepted_at=now, created_at=now,
     )
     user.roles.append(UserRole(role="resident"))
@@ -93,7 +96,10 @@ def authenticate(email: str, password: str, address: str, now: datetime) -> User
         raise AccountError("invalid")
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    clear_failures(email)
+    if not user.is_staff:
+        # Staff's failures are cleared only after the second factor: otherwise typing the
+        # password again would reset the count of wrong codes.
+        clear_failures(email)
     user.last_login_at = now
     return user
 
@@ -123,6 +129,33 @@ def change_password(user: User, current: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("wrong_password")
     _set_password(user, new_password)
+
+
+def confirm_password(user: User, password: str, address: str, now: datetime) -> None:
+    """The password again, before a sensitive action; failures count towards the login limit."""
+    if is_throttled(user.email, address, now):
+        raise AccountError("throttled")
+    if not verify_password(user.password_hash, password):
+        record_failure(user.email, address, now)
+        raise AccountError("wrong_password")
+
+
+def change_email(user: User, new_email: str, now: datetime) -> None:
+    """Move the account to a new address, which must be confirmed through the link sent to it."""
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError("same_email")
+    if find_by_email(new_email):
+        raise AccountError("email_taken")
+    user.email = new_email
+    user.email_verified_at = None
+    send_verification(user, now)
+
+
+def accept_terms(user: User, now: datetime) -> None:
+    """Store that the person accepted the current terms and privacy notice."""
+    user.terms_version = current_app.config["TERMS_VERSION"]
+    user.terms_accepted_at = now
 
 
 def _set_password(user: User, new_password: str) -> None:

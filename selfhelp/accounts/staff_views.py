@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfhelp import clock
-from selfhelp.accounts import forms, services
+from selfhelp.accounts import forms, services, twofactor
 from selfhelp.accounts.models import User
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import select_locale
-from selfhelp.security import roles_required
+from selfhelp.security import password_confirmation_required, roles_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -79,7 +79,8 @@ def edit(user_id: int):
             db.commit()
             flash(_("Endringene er lagret."), "success")
             return redirect(url_for("staff.index"))
-    return render_template("accounts/staff_edit.html", form=form, member=user)
+    return render_template("accounts/staff_edit.html", form=form, member=user,
+                           reset_form=EmptyForm())
 
 
 @bp.route("/<int:user_id>/resend-invitation", methods=["POST"])
@@ -91,6 +92,19 @@ def resend_invitation(user_id: int):
         db.commit()
         flash(_("Ny invitasjon er sendt til %(email)s.", email=user.email), "success")
     return redirect(url_for("staff.index"))
+
+
+@bp.route("/<int:user_id>/reset-second-factor", methods=["POST"])
+@roles_required("admin")
+def reset_second_factor(user_id: int):
+    """A staff member lost their phone: clear the second factor; they set it up again at next
+    login. Written to the audit log."""
+    user = _managed_staff_member(user_id)
+    twofactor.reset_second_factor(current_user, user, clock.now())
+    db.commit()
+    flash(_("Totrinnsinnloggingen til %(name)s er nullstilt. Neste gang hen logger inn, må "
+            "appen settes opp på nytt.", name=user.name), "success")
+    return redirect(url_for("staff.edit", user_id=user.id))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -109,4 +123,16 @@ def profile():
         db.commit()
         flash(_("Profilen er lagret."), "success")
         return redirect(url_for("staff.profile"))
-    return render_template("accounts/staff_profile.html", form=form)
+    return render_template("accounts/staff_profile.html", form=form, codes_form=EmptyForm(),
+                           unused_codes=twofactor.unused_recovery_codes(current_user))
+
+
+@bp.route("/profile/recovery-codes", methods=["POST"])
+@roles_required("guide", "course_leader", "admin")
+@password_confirmation_required
+def new_recovery_codes():
+    """New recovery codes (the old ones stop working), shown this once."""
+    codes = twofactor.new_recovery_codes(current_user, clock.now())
+    db.commit()
+    return render_template("accounts/recovery_codes.html", codes=codes,
+                           target=url_for("staff.profile"), renewed=True)

@@ -19,7 +19,7 @@ from selfhelp.checkins.screen import screen_context
 from selfhelp.content import get_catalogue
 from selfhelp.content.model import Program
 from selfhelp.db import db
-from selfhelp.forms import csrf_is_valid, validates_csrf_in_form
+from selfhelp.forms import csrf_is_valid, posted_id, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.models import RiskFlag
 from selfhelp.programs import services as programs
@@ -102,7 +102,7 @@ def feedback(resident_id: int):
     """Publish feedback, save the draft, or insert a snippet (without JavaScript)."""
     case = _case(resident_id)
     now = clock.now()
-    checkin = db.get(Checkin, request.form.get("checkin_id", type=int) or 0)
+    checkin = db.get(Checkin, posted_id("checkin_id"))
     if checkin is None or checkin.enrolment_id != case.enrolment.id:
         abort(404)
     form = forms.FeedbackForm()
@@ -141,7 +141,7 @@ def feedback(resident_id: int):
 
 
 def _with_snippet(body: str, case: Case) -> str:
-    snippet = db.get(Snippet, request.form.get("snippet", type=int) or 0)
+    snippet = db.get(Snippet, posted_id("snippet"))
     if snippet is None or snippet.owner_id not in (None, current_user.id):
         return body
     module = case.program.module(case.enrolment.current_module or "") or case.program.modules[0]

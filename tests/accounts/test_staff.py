@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from selfhelp.accounts.models import User
 from tests import factories
-from tests.conftest import login, post_form
+from tests.conftest import login, post_form, totp_code
 from tests.smtp import text_of
 
 INVITE = {"name": "Vera Veileder", "email": "vera@example.com", "roles": ["guide", "course_leader"],
@@ -27,6 +27,13 @@ def test_admin_invites_staff_who_set_a_password_and_log_in(as_persona, personas,
     response = post_form(newcomer, link, {"password": "a brand new password",
                                           "password_confirm": "a brand new password"})
     assert response.status_code == 302
+    # Staff set up the second factor before they get in.
+    assert response.headers["Location"].endswith("/login/two-factor/setup")
+    assert "QR-kode" in newcomer.get("/login/two-factor/setup").get_data(as_text=True)
+    db.expire_all()
+    secret = db.scalar(select(User).where(User.email == "vera@example.com")).totp_secret
+    codes = post_form(newcomer, "/login/two-factor/setup", {"code": totp_code(secret)})
+    assert codes.status_code == 200 and "Gjenopprettingskoder" in codes.get_data(as_text=True)
     assert "Hei, Vera" in newcomer.get("/dashboard").get_data(as_text=True)
     assert newcomer.get(link).status_code == 400  # used once, never again
 

@@ -50,6 +50,7 @@ def test_a_cover_sees_the_residents_only_during_the_absence(as_persona, personas
     assert "Rita Resident" in client.get("/guide/caseload").get_data(as_text=True)
     assert client.get(f"/guide/residents/{personas['resident'].id}").status_code == 200
     clock.shift(timedelta(days=7))
+    client = as_persona("other_guide")  # a new login: staff sessions end after 30 idle minutes
     assert client.get(f"/guide/residents/{personas['resident'].id}").status_code == 404
 
 

@@ -1,0 +1,84 @@
+"""The person's own account: confirm the password again, accept new terms, change email."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from selfhelp import clock
+from selfhelp.accounts import forms, services
+from selfhelp.accounts import session as login_session
+from selfhelp.db import db
+from selfhelp.forms import validates_csrf_in_form
+from selfhelp.security import password_confirmation_required, roles_required
+from selfhelp.urls import safe_next
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+@bp.route("/confirm-password", methods=["GET", "POST"])
+@login_required
+@validates_csrf_in_form
+def confirm_password():
+    """Asked before sensitive actions (see security.password_confirmation_required)."""
+    form = forms.ConfirmPasswordForm()
+    target = safe_next(request.args.get("next")) or url_for("pages.dashboard")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.confirm_password(current_user, form.password.data, _address(), clock.now())
+        except services.AccountError as error:
+            db.commit()  # keep the recorded failure
+            if error.code == "throttled":
+                status = 429
+                form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv "
+                                          "igjen."))
+            else:
+                form.password.errors.append(_("Passordet stemmer ikke."))
+        else:
+            login_session.mark_password_confirmed()
+            return redirect(target)
+    return render_template("accounts/confirm_password.html", form=form), status
+
+
+@bp.route("/terms", methods=["GET", "POST"])
+@login_required
+@validates_csrf_in_form
+def accept_terms():
+    """New terms or privacy notice: residents accept them before going on."""
+    target = safe_next(request.args.get("next")) or url_for("pages.dashboard")
+    current = current_user.terms_version == current_app.config["TERMS_VERSION"]
+    form = forms.AcceptTermsForm()
+    if form.validate_on_submit():
+        services.accept_terms(current_user, clock.now())
+        db.commit()
+        flash(_("Takk! Du har godtatt vilkårene."), "success")
+        return redirect(target)
+    return render_template("accounts/accept_terms.html", form=form, already=current)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@roles_required("resident")
+@password_confirmation_required
+@validates_csrf_in_form
+def change_email():
+    form = forms.ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.change_email(current_user, form.email.data, clock.now())
+        except services.AccountError as error:
+            if error.code == "same_email":
+                form.email.errors.append(_("Dette er e-postadressen du har nå."))
+            else:
+                form.email.errors.append(_("Det finnes allerede en konto med denne "
+                                           "e-postadressen."))
+        else:
+            db.commit()
+            flash(_("E-postadressen er endret. Vi har sendt en lenke til %(email)s – klikk på "
+                    "den for å bekrefte adressen.", email=current_user.email), "success")
+            return redirect(url_for("pages.dashboard"))
+    return render_template("accounts/change_email.html", form=form)

@@ -1,0 +1,51 @@
+"""Plain words for audit events, for the resident's access log and the admin's search."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+#: What was opened or changed, as a resident would say it.
+WHAT = {
+    "guide_queue": _l("veilederens kø (navnet ditt og status for sjekk-inn)"),
+    "caseload": _l("veilederens oversikt over sine innbyggere"),
+    "checkin_screen": _l("innsjekk med arbeidsark, kartlegging og meldinger"),
+    "feedback": _l("tilbakemelding til deg"),
+    "message": _l("melding til deg"),
+    "risk_flag": _l("oppfølging av et risikoflagg"),
+    "program": _l("programmet ditt (moduler og tempo)"),
+    "course_applications": _l("søknadslisten for et kurs"),
+    "course_application": _l("søknaden din til et kurs"),
+    "cohort_roster": _l("deltakerlisten for et kurs"),
+    "attendance": _l("oppmøte på kurs"),
+    "guide_assignments": _l("oversikten over veiledere"),
+    "guide_assignment": _l("hvem som er veilederen din"),
+    "data_export": _l("alle dataene dine (nedlasting)"),
+    "account": _l("kontoen din"),
+    "audit_log": _l("tilgangsloggen"),
+    "failed_notifications": _l("varsler som ikke kom fram"),
+}
+
+ACTIONS = {
+    "view": _l("så"),
+    "create": _l("skrev"),
+    "change": _l("endret"),
+    "export": _l("lastet ned"),
+}
+
+ROLES = {
+    "guide": _l("veileder"),
+    "course_leader": _l("kursleder"),
+    "admin": _l("administrator"),
+    "resident": _l("innbygger"),
+}
+
+
+def what_label(what: str) -> str:
+    return str(WHAT.get(what, what))
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
+def role_label(role: str) -> str:
+    return str(ROLES.get(role, role))

@@ -1,0 +1,101 @@
+"""A resident's data and account: overview, download everything, close the account; and the
+admin's retention setting."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from selfhelp import clock
+from selfhelp.accounts.throttle import is_throttled, record_failure
+from selfhelp.audit.services import record as audit
+from selfhelp.db import db
+from selfhelp.forms import validates_csrf_in_form
+from selfhelp.i18n import current_locale
+from selfhelp.privacy import closure, export, forms, jobs, services
+from selfhelp.security import roles_required, verify_password
+
+bp = Blueprint("privacy", __name__)
+
+
+def _address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+def _password_ok(field) -> bool:
+    """Check the re-entered password; failures count towards the login limit (no guessing here)."""
+    now = clock.now()
+    if is_throttled(current_user.email, _address(), now):
+        field.errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen."))
+        return False
+    if verify_password(current_user.password_hash, field.data or ""):
+        return True
+    record_failure(current_user.email, _address(), now)
+    db.commit()
+    field.errors.append(_("Passordet stemmer ikke."))
+    return False
+
+
+@bp.route("/account/privacy")
+@roles_required("resident")
+def index():
+    return render_template("privacy/index.html", years=jobs.retention_years(current_user.municipality_code))
+
+
+@bp.route("/account/export", methods=["GET", "POST"])
+@roles_required("resident")
+@validates_csrf_in_form
+def export_data():
+    form = forms.ExportForm()
+    if form.validate_on_submit() and _password_ok(form.password):
+        now = clock.now()
+        data = services.collect(current_user, current_locale(), now)
+        audit(current_user, "resident", [current_user.id], "data_export", "export", now)
+        db.commit()
+        headers = {"Cache-Control": "no-store"}
+        if request.form.get("format") == "json":
+            name = f"selfhelp-mine-data-{clock.local(now):%Y-%m-%d}.json"
+            return Response(export.as_json(data), mimetype="application/json", headers={
+                **headers, "Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(export.as_html(data), mimetype="text/html", headers=headers)
+    return render_template("privacy/export_form.html", form=form)
+
+
+@bp.route("/account/close", methods=["GET", "POST"])
+@roles_required("resident")
+@validates_csrf_in_form
+def close():
+    form = forms.CloseForm()
+    years = jobs.retention_years(current_user.municipality_code)
+    staff = current_user.is_staff
+    if not staff and form.validate_on_submit() and _password_ok(form.password):
+        try:
+            closure.close_account(current_user, clock.now())
+        except closure.ClosureError:
+            db.rollback()
+        else:
+            db.commit()
+            logout_user()
+            return redirect(url_for("privacy.closed"))
+    return render_template("privacy/close.html", form=form, years=years, staff=staff)
+
+
+@bp.route("/account/closed")
+def closed():
+    return render_template("privacy/closed.html")
+
+
+@bp.route("/admin/retention", methods=["GET", "POST"])
+@roles_required("admin")
+@validates_csrf_in_form
+def retention():
+    codes = sorted(current_user.municipality_codes)
+    form = forms.RetentionForm()
+    if not form.is_submitted():
+        form.years.data = jobs.retention_years(codes[0] if codes else None)
+    if form.validate_on_submit():
+        jobs.set_retention_years(codes, form.years.data)
+        db.commit()
+        flash(_("Lagringstiden er lagret."), "success")
+        return redirect(url_for("privacy.retention"))
+    return render_template("privacy/retention.html", form=form, codes=codes)
