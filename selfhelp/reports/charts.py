@@ -1,0 +1,61 @@
+"""Server-rendered, accessible SVG bar charts for the reports.
+
+Each chart has a <title> and a <desc> (the figures in words), role="img" and aria-labelledby;
+the table next to it on the page holds the same numbers. No inline styles (the CSP forbids them):
+presentation attributes and classes only. A suppressed figure ("<5") gets no bar, only its label.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from selfhelp.measures.graph import _el, _num
+from selfhelp.reports.suppression import SUPPRESSED, number
+
+W = 360  #: narrow: on a phone the text stays at about its real size
+LABEL_H, BAR_H, GAP, TOP, BOTTOM = 18, 18, 12, 8, 8
+BAR = "#0b5561"
+TEXT = "#1a1a1a"
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    #: None when the figure is suppressed or missing: no bar is drawn.
+    value: float | None
+    #: What is written at the end of the bar ("42 %", "<5", "3,5 dager").
+    text: str
+
+
+def value_text(value: float | None, unit: str = "", decimals: int = 0) -> str:
+    if value is None:
+        return SUPPRESSED
+    return f"{number(value, decimals)}{unit}"
+
+
+def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None = None) -> Markup:
+    """Horizontal bars, each with its label above it (room for long names on a phone)."""
+    uid = f"report-chart-{next(_ids)}"
+    top = max([b.value for b in bars if b.value is not None] + [maximum or 0, 1e-9])
+    row_h = LABEL_H + BAR_H + GAP
+    height = TOP + BOTTOM + row_h * max(len(bars), 1)
+    words = [summary] + [f"{b.label}: {b.text}." for b in bars]
+    parts = [_el("title", title, id=f"{uid}-title"), _el("desc", " ".join(words), id=f"{uid}-desc")]
+    usable = W - 64
+    for i, b in enumerate(bars):
+        y = TOP + i * row_h
+        parts.append(_el("text", b.label, x=0, y=_num(y + 13), font_size=14, fill=TEXT,
+                         class_="chart-label"))
+        width = 0.0 if b.value is None else max(b.value, 0) / top * usable
+        if width > 0:
+            parts.append(_el("rect", x=0, y=_num(y + LABEL_H), width=_num(width), height=BAR_H,
+                             fill=BAR, class_="chart-bar"))
+        parts.append(_el("text", b.text, x=_num(width + 6), y=_num(y + LABEL_H + 14),
+                         font_size=14, fill=TEXT, font_weight="bold", class_="chart-value"))
+    return _el("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
+               viewBox=f"0 0 {W} {height}", width="100%", preserveAspectRatio="xMinYMin meet",
+               role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="report-chart",
+               font_family="sans-serif")
