@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
     _register_blueprints(app)
     _register_csrf_check(app)
+    _register_session_rules(app)
     from selfhelp import errors, templating
     errors.register(app)
     templating.register(app)
@@ -58,6 +59,8 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from selfhelp.accounts.staff_views import bp as staff_bp
+    from selfhelp.accounts.profile_views import bp as account_bp
+    from selfhelp.accounts.twofactor_views import bp as twofactor_bp
     from selfhelp.accounts.views import bp as accounts_bp
     from selfhelp.checkins.admin_views import bp as guide_admin_bp
     from selfhelp.checkins.resident_views import bp as checkin_bp
@@ -69,10 +72,24 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.pages.views import bp as pages_bp
     from selfhelp.programs.toolbox_views import bp as toolbox_bp
     from selfhelp.programs.views import bp as programs_bp
+    from selfhelp.reports.views import bp as reports_bp
+    from selfhelp.audit.views import bp as audit_bp
+    from selfhelp.privacy.views import bp as privacy_bp
 
-    for bp in (pages_bp, accounts_bp, staff_bp, notifications_bp, programs_bp, toolbox_bp,
-               measures_bp, courses_bp, leader_bp, guide_bp, checkin_bp, guide_admin_bp):
+    for bp in (twofactor_bp, account_bp, reports_bp, pages_bp, accounts_bp, staff_bp,
+               notifications_bp, programs_bp, toolbox_bp, measures_bp, courses_bp, leader_bp,
+               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp):
         app.register_blueprint(bp)
+
+
+def _register_session_rules(app: Flask) -> None:
+    from selfhelp import headers
+    from selfhelp.accounts.session import enforce_session_rules
+    from selfhelp.forms import strip_nul_characters
+
+    app.before_request(strip_nul_characters)
+    app.before_request(enforce_session_rules)
+    headers.init_app(app)
 
 
 def _register_csrf_check(app: Flask) -> None:

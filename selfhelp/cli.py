@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from selfhelp import clock
+from selfhelp.cli_now import now_of, now_option
 
 
 def register(app: Flask) -> None:
@@ -13,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_upgrade)
     app.cli.add_command(db_revision)
     app.cli.add_command(demo)
+    app.cli.add_command(demo_totp)
     app.cli.add_command(create_admin)
     app.cli.add_command(serve)
     app.cli.add_command(notifications_cli)
@@ -20,6 +22,9 @@ def register(app: Flask) -> None:
     from selfhelp.content.cli import content_cli
 
     app.cli.add_command(content_cli)
+    from selfhelp.privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
 
 
 @click.command("db-upgrade")
@@ -55,6 +60,17 @@ def demo():
     created = load_demo(clock.now())
     db.commit()
     click.echo(f"Demo data ready ({len(created)} new people).")
+
+
+@click.command("demo-totp")
+def demo_totp():
+    """Print the demo staff's current two-factor code (the demo's shared authenticator secret)."""
+    import pyotp
+
+    from selfhelp.demo import DEMO_TOTP_SECRET
+
+    click.echo(f"Kode nå / code now: {pyotp.TOTP(DEMO_TOTP_SECRET).now()}")
+    click.echo(f"Hemmelighet / secret (for an authenticator app): {DEMO_TOTP_SECRET}")
 
 
 @click.command("setup")
@@ -107,26 +123,37 @@ def notifications_cli():
 
 
 @notifications_cli.command("send")
-@click.option("--now", "now_text", metavar="ISO8601",
-              help="Treat this instant as now, e.g. 2026-03-02T09:00:00+00:00.")
+@now_option
 @with_appcontext
 def send_notifications(now_text: str | None):
     """Send every notification that is due (cron can run this instead of the scheduler)."""
-    from datetime import datetime
+    from selfhelp.notifications.delivery import default_worker, send_everything_due
 
+    report = send_everything_due(now_of(now_text), worker=default_worker())
+    click.echo(f"Notifications: {report}.")
+
+
+@notifications_cli.command("plan")
+@now_option
+@with_appcontext
+def plan_notifications(now_text: str | None):
+    """Add the reminders and notices that are due to the outbox (without sending them)."""
+    from selfhelp.notifications.planning import plan_everything
+
+    added = plan_everything(now_of(now_text)())
+    click.echo("Planned: " + ", ".join(f"{name} {count}" for name, count in added.items()) + ".")
+
+
+@notifications_cli.command("run")
+@now_option
+@with_appcontext
+def run_notifications(now_text: str | None):
+    """Plan and send in one go: what one scheduler round does (for cron)."""
     from selfhelp.notifications.delivery import default_worker
-    from selfhelp.notifications.jobs import send_everything_due
+    from selfhelp.notifications.planning import plan_and_send
 
-    now_of = clock.now
-    if now_text:
-        try:
-            fixed = datetime.fromisoformat(now_text)
-        except ValueError:
-            raise click.BadParameter("not an ISO 8601 date and time", param_hint="--now") from None
-        if fixed.tzinfo is None:
-            raise click.BadParameter("give a time zone, e.g. +00:00", param_hint="--now")
-        now_of = lambda: fixed  # noqa: E731
-    report = send_everything_due(now_of, worker=default_worker())
+    added, report = plan_and_send(now_of(now_text), worker=default_worker())
+    click.echo("Planned: " + ", ".join(f"{name} {count}" for name, count in added.items()) + ".")
     click.echo(f"Notifications: {report}.")
 
 
@@ -136,7 +163,7 @@ def scheduler():
     """Run scheduled jobs (sending notifications) until stopped with Ctrl+C or SIGTERM."""
     import logging
 
-    from selfhelp.notifications.jobs import run_scheduler
+    from selfhelp.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

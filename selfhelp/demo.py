@@ -12,6 +12,9 @@ from selfhelp.security import hash_password
 
 DEMO_MUNICIPALITY = "3301"  # Drammen
 DEMO_PASSWORD = "demo-passord"
+#: Every demo staff member's authenticator secret (base32). Never use it outside the demo:
+#: `selfhelp demo-totp` prints the current code, or add it to an authenticator app.
+DEMO_TOTP_SECRET = "SELFHELPDEMOTOTPSELFHELPDEMOTOTP"
 
 
 def _years_before(day: date, years: int, days_more: int = 0) -> date:
@@ -86,7 +89,11 @@ def load_demo(now: datetime) -> list[User]:
     created = []
     pw = hash_password(DEMO_PASSWORD)
     for person in demo_people(now.date()):
-        if db.scalar(select(User).where(User.email == person["email"])):
+        existing = db.scalar(select(User).where(User.email == person["email"]))
+        if existing is not None:
+            if existing.is_staff and existing.totp_secret is None:
+                # Demo databases made before two-factor login: give them the documented secret.
+                existing.totp_secret, existing.totp_enabled_at = DEMO_TOTP_SECRET, now
             continue
         user = User(email=person["email"], name=person["name"],
                     display_name=person.get("display_name"), password_hash=pw,
@@ -97,6 +104,8 @@ def load_demo(now: datetime) -> list[User]:
         user.roles = [UserRole(role=r) for r in person["roles"]]
         if "resident" not in person["roles"]:
             user.municipalities_served = [StaffMunicipality(municipality_code=DEMO_MUNICIPALITY)]
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = now
         user.qualifications = [StaffQualification(qualification=q)
                                for q in person.get("qualifications", [])]
         db.add(user)
@@ -105,6 +114,10 @@ def load_demo(now: datetime) -> list[User]:
     load_demo_cohorts(now)
     if any(u.email == "deltaker@demo.no" for u in created):
         load_demo_guidance(now)
+    if any(u.email == "veileder@demo.no" for u in created):
+        from selfhelp.reports.demo import load_report_demo
+
+        load_report_demo(now, DEMO_MUNICIPALITY)
     return created
 
 

@@ -5,4 +5,5 @@ from selfhelp.checkins import models as checkins  # noqa: F401
 from selfhelp.courses import models as courses  # noqa: F401
 from selfhelp.measures import models as measures  # noqa: F401
 from selfhelp.notifications import models as notifications  # noqa: F401
+from selfhelp.privacy import models as privacy  # noqa: F401
 from selfhelp.programs import models as programs  # noqa: F401

@@ -36,12 +36,28 @@ ACCESS: dict[str, set[str]] = {
     "accounts.reset_password": EVERYONE,
     "accounts.accept_invitation": EVERYONE,
     "accounts.change_password": LOGGED_IN,
+    # The half-logged-in second step: without a pending login everyone is sent to /login (or,
+    # when logged in already, to the dashboard).
+    "twofactor.verify": LOGGED_IN,
+    "twofactor.enrol": LOGGED_IN,
+    "account.confirm_password": LOGGED_IN,
+    "account.accept_terms": LOGGED_IN,
+    "account.change_email": RESIDENTS,
+    "staff.reset_second_factor": ADMIN,
+    "staff.new_recovery_codes": STAFF,
     "staff.index": ADMIN,
     "staff.invite": ADMIN,
     "staff.edit": ADMIN,
     "staff.resend_invitation": ADMIN,
     "staff.profile": STAFF,
     "notifications.mail_outbox": ADMIN,
+    "notifications.failed": ADMIN,
+    "notifications.retry": ADMIN,
+    "notifications.centre_page": LOGGED_IN,
+    "notifications.open_notification": LOGGED_IN,
+    "notifications.read_all": LOGGED_IN,
+    "notifications.settings": LOGGED_IN,
+    "notifications.unsubscribe": EVERYONE,  # the signed token in the link is the key
     "programs.catalogue": RESIDENTS,
     "programs.program": RESIDENTS,
     "programs.start": RESIDENTS,
@@ -92,6 +108,19 @@ ACCESS: dict[str, set[str]] = {
     "guide_admin.assignments": ADMIN,
     "guide_admin.assign": ADMIN,
     "guide_admin.settings": ADMIN,
+    "reports.index": STAFF,
+    "reports.outcomes": STAFF,
+    "reports.engagement": STAFF,
+    "reports.reach": STAFF,
+    "reports.workload": STAFF,
+    "audit.access_log": RESIDENTS,
+    "audit.search": ADMIN,
+    "audit.export_csv": ADMIN,
+    "privacy.index": RESIDENTS,
+    "privacy.export_data": RESIDENTS,
+    "privacy.close": RESIDENTS,
+    "privacy.closed": EVERYONE,
+    "privacy.retention": ADMIN,
 }
 
 
@@ -122,12 +151,17 @@ def _sample_objects(db, personas) -> dict:
     flag = RiskFlag(resident_id=personas["resident"].id, reason="self_harm_item", score=12,
                     item_value=1, raised_at=now(), state="open")
     snippet = Snippet(owner_id=personas["guide"].id, title="Hei", body="Hei {fornavn}", created_at=now())
-    db.add_all([flag, snippet])
+    from selfhelp.notifications.models import Notification
+
+    notification = Notification(recipient_id=personas["resident"].id, kind="new_message",
+                                occurrence="sample", channel="email", created_at=now(),
+                                due_at=now(), state="sent", shown_at=now(), context={"link": "/messages"})
+    db.add_all([flag, snippet, notification])
     db.commit()
     return {"answer_id": answer.id, "cohort_id": cohort.id, "session_id": cohort.sessions[0].id,
             "application_id": application.id, "calendar_token": application.calendar_token,
             "resident_id": personas["resident"].id, "flag_id": flag.id, "snippet_id": snippet.id,
-            "enrolment_id": enrolment.id}
+            "enrolment_id": enrolment.id, "notification_id": notification.id}
 
 
 def _url_values(rule, personas) -> dict:
@@ -149,7 +183,7 @@ def _url_values(rule, personas) -> dict:
         elif name == "occasion":
             values[name] = "start"
         elif name in ("answer_id", "cohort_id", "session_id", "application_id", "resident_id",
-                      "flag_id", "snippet_id", "enrolment_id"):
+                      "flag_id", "snippet_id", "enrolment_id", "notification_id"):
             values[name] = personas[name]
         else:
             raise AssertionError(f"{rule.rule}: add a sample value for <{name}> in _url_values")

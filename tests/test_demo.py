@@ -3,7 +3,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from selfhelp.accounts.models import User
-from selfhelp.demo import DEMO_PASSWORD
+from selfhelp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def test_demo_loads_every_role_with_a_fifteen_year_old(app, db, clock):
@@ -37,7 +37,20 @@ def test_the_demo_guide_has_a_check_in_waiting(app, db):
     app.test_cli_runner().invoke(args=["demo"])
     from tests.conftest import post_form
 
+    from tests.conftest import log_in_with_code
+
     guide = app.test_client()
-    post_form(guide, "/login", {"email": "veileder@demo.no", "password": DEMO_PASSWORD})
+    log_in_with_code(guide, "veileder@demo.no", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     queue = guide.get("/guide/").get_data(as_text=True)
     assert "Lars Larsen" in queue and "Sjekk-inn uke 1" in queue
+
+
+def test_demo_staff_log_in_with_the_documented_totp_secret(app, db):
+    app.test_cli_runner().invoke(args=["demo"])
+    from tests.conftest import log_in_with_code
+
+    result = app.test_cli_runner().invoke(args=["demo-totp"])
+    assert result.exit_code == 0 and DEMO_TOTP_SECRET in result.output
+    admin = app.test_client()
+    response = log_in_with_code(admin, "admin@demo.no", DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
