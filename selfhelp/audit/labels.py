@@ -22,6 +22,7 @@ WHAT = {
     "account": _l("kontoen din"),
     "audit_log": _l("tilgangsloggen"),
     "failed_notifications": _l("varsler som ikke kom fram"),
+    "sent_mail": _l("e-post selfhelp har sendt deg (demoens e-postvisning)"),
 }
 
 ACTIONS = {

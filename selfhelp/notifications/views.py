@@ -142,7 +142,12 @@ def retry(notification_id: int):
 @bp.route("/admin/mail")
 @roles_required("admin")
 def mail_outbox():
-    return render_template("notifications/mail_outbox.html", mails=list_mail_files(),
+    mails = list_mail_files()
+    addresses = {mail["to"] for mail in mails}
+    shown = list(db.scalars(select(User.id).where(User.email.in_(addresses)))) if addresses else []
+    audit.record(current_user, "admin", shown, "sent_mail", "view", clock.now())
+    db.commit()
+    return render_template("notifications/mail_outbox.html", mails=mails,
                            backend=current_app.config["MAIL_BACKEND"])
 
 

@@ -123,3 +123,16 @@ def test_admin_sees_failed_messages_of_their_municipality_and_can_retry(
                      page="/admin/notifications").status_code == 404
     post_form(client, f"/admin/notifications/{ours.id}/retry", {}, page="/admin/notifications")
     assert (fresh(ours).state, fresh(ours).attempts) == ("pending", 0)
+
+
+def test_the_demo_mail_viewer_shows_sent_mail_and_is_audited(app, db, clock, as_persona, personas, tmp_path):
+    from selfhelp.audit.models import AuditEvent
+    from selfhelp.notifications.email import build_message, write_mail_file
+
+    app.config.update(MAIL_BACKEND="file", MAIL_DIR=str(tmp_path))
+    write_mail_file(build_message(personas["resident"].email, "Du har en ny melding i selfhelp",
+                                  "tekst", "<p>tekst</p>"), "new_message")
+    page = as_persona("admin").get("/admin/mail").get_data(as_text=True)
+    assert "Du har en ny melding i selfhelp" in page
+    seen = [(e.resident_id, e.what) for e in db.query(AuditEvent).all()]
+    assert seen == [(personas["resident"].id, "sent_mail")]
