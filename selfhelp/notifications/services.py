@@ -56,8 +56,9 @@ def enqueue_many(planned: Iterable[Planned], now: datetime, batch: int = 1000) -
                  due_at=p.due_at, created_at=now, context=p.context, state="pending",
                  channel="email", attempts=0) for p in planned]
     for start in range(0, len(rows), batch):
-        statement = insert(Notification.__table__).on_conflict_do_nothing(
-            index_elements=["recipient_id", "kind", "occurrence"])
-        result = db.connection().execute(statement, rows[start:start + batch])
-        added += max(result.rowcount or 0, 0)
+        table = Notification.__table__
+        statement = (insert(table)
+                     .on_conflict_do_nothing(index_elements=["recipient_id", "kind", "occurrence"])
+                     .returning(table.c.id))  # only rows really added come back
+        added += len(db.connection().execute(statement, rows[start:start + batch]).all())
     return added

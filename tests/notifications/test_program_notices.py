@@ -82,3 +82,13 @@ def test_a_pause_after_planning_stops_the_notice_at_sending(app, db, clock, mail
     app.test_cli_runner().invoke(args=["notifications", "plan", "--now", oslo(monday, 9).isoformat()])
     programs.pause(enrolment)
     assert run(app, mailbox, oslo(monday, 9, 1)) == []
+
+
+def test_planning_twice_adds_each_notice_once_and_says_how_many(app, db, clock, personas):
+    from selfhelp.notifications.planning import plan_everything
+
+    _start(db, personas["resident"], oslo(START, 10))
+    _start(db, personas["other_resident"], oslo(START, 10))
+    monday = START + timedelta(weeks=1)
+    assert plan_everything(oslo(monday, 9))["program notices"] == 2
+    assert plan_everything(oslo(monday, 9, 5))["program notices"] == 0
