@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
 if TYPE_CHECKING:
@@ -89,3 +89,8 @@ def password_confirmation_required(view: Callable) -> Callable:
         return redirect(url_for("account.confirm_password", next=back or None))
 
     return wrapped
+
+
+def client_address() -> str:
+    """The address a request came from, as login throttling and the audit log store it."""
+    return (request.remote_addr or "unknown")[:64]

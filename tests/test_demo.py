@@ -35,8 +35,6 @@ def test_demo_logins_work(app, db):
 
 def test_the_demo_guide_has_a_check_in_waiting(app, db):
     app.test_cli_runner().invoke(args=["demo"])
-    from tests.conftest import post_form
-
     from tests.conftest import log_in_with_code
 
     guide = app.test_client()

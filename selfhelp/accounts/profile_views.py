@@ -10,14 +10,10 @@ from selfhelp.accounts import forms, services
 from selfhelp.accounts import session as login_session
 from selfhelp.db import db
 from selfhelp.forms import validates_csrf_in_form
-from selfhelp.security import password_confirmation_required, roles_required
+from selfhelp.security import client_address, password_confirmation_required, roles_required
 from selfhelp.urls import safe_next
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-def _address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 @bp.route("/confirm-password", methods=["GET", "POST"])
@@ -30,7 +26,7 @@ def confirm_password():
     status = 200
     if form.validate_on_submit():
         try:
-            services.confirm_password(current_user, form.password.data, _address(), clock.now())
+            services.confirm_password(current_user, form.password.data, client_address(), clock.now())
         except services.AccountError as error:
             db.commit()  # keep the recorded failure
             if error.code == "throttled":

@@ -163,9 +163,9 @@ def enforce_session_rules():
         end_session()
         return None
     session[LAST_SEEN_KEY] = _iso(now)
+    # New terms are asked for on the next page, never instead of saving what the resident sent:
+    # a worksheet posted just after the terms changed is saved, then the page asks.
     if (user.is_resident and user.terms_version != current_app.config["TERMS_VERSION"]
-            and request.endpoint not in _TERMS_EXEMPT):
-        if request.method == "GET":
-            return redirect(url_for("account.accept_terms", next=request.full_path.rstrip("?")))
-        return redirect(url_for("account.accept_terms"))
+            and request.method == "GET" and request.endpoint not in _TERMS_EXEMPT):
+        return redirect(url_for("account.accept_terms", next=request.full_path.rstrip("?")))
     return None

@@ -1,21 +1,18 @@
 """The second login step for staff: set up an authenticator app, or give a code."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfhelp import clock
 from selfhelp.accounts import forms, session as login_session, twofactor
 from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
+from selfhelp.security import client_address
 from selfhelp.db import db
 from selfhelp.forms import validates_csrf_in_form
 
 bp = Blueprint("twofactor", __name__, url_prefix="/login/two-factor")
-
-
-def _address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 def _start_over():
@@ -29,7 +26,7 @@ def _done():
 
 
 def _throttled(user, form) -> bool:
-    if is_throttled(user.email, _address(), clock.now()):
+    if is_throttled(user.email, client_address(), clock.now()):
         form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen."))
         return True
     return False
@@ -56,7 +53,7 @@ def verify():
             db.commit()
             return target
         else:
-            record_failure(user.email, _address(), clock.now())
+            record_failure(user.email, client_address(), clock.now())
             db.commit()
             form.code.errors.append(_("Koden stemmer ikke, eller er allerede brukt. "
                                       "Vent på neste kode og prøv igjen."))
@@ -89,7 +86,7 @@ def enrol():
                 db.commit()
                 # Rendered in this response (not stored anywhere to show later): shown once.
                 return render_template("accounts/recovery_codes.html", codes=codes, target=target)
-            record_failure(user.email, _address(), clock.now())
+            record_failure(user.email, client_address(), clock.now())
             db.commit()
             form.code.errors.append(_("Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, "
                                       "og skriv den koden appen viser nå."))

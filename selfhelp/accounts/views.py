@@ -13,6 +13,7 @@ from selfhelp.accounts.tokens import TokenError, peek_token
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import select_locale
+from selfhelp.security import client_address
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,10 +26,6 @@ TOKEN_MESSAGES = {
 
 def _token_message(error: TokenError) -> str:
     return str(TOKEN_MESSAGES[error.reason])
-
-
-def _client_address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -94,7 +91,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data,
-                                         _client_address(), clock.now())
+                                         client_address(), clock.now())
         except services.AccountError as error:
             db.commit()  # keep the recorded failure
             if error.code == "throttled":

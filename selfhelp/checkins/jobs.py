@@ -9,7 +9,7 @@ A guide who is away gets none of these: the guide covering for them does.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from selfhelp.clock import local, wall_clock
-from selfhelp.notifications.catalogue import KINDS, TOPICS, Kind
+from selfhelp.notifications.catalogue import TOPICS, Kind
 from selfhelp.notifications.models import NotificationSettings
 
 DEFAULT_QUIET = (21, 8)
@@ -96,7 +96,3 @@ def mute(session: Session, user_id: int, topic: str) -> NotificationSettings:
         settings.muted = [*(settings.muted or []), topic]
     return settings
 
-
-def topic_of_kind(kind: str) -> str | None:
-    found = KINDS.get(kind)
-    return found.topic if found and found.can_mute else None

@@ -105,18 +105,17 @@ def unsubscribe(token: str):
 
 # ------------------------------------------------------------------ admin
 
-def _failed_for(admin: User) -> list[Notification]:
-    """Failed messages to residents of the admin's municipalities and to staff serving them."""
+def _recipients_served_by(admin: User):
+    """Residents of the admin's municipalities and staff serving them (a subquery of user ids)."""
     codes = admin.municipality_codes
     staff_there = select(StaffMunicipality.user_id).where(StaffMunicipality.municipality_code.in_(codes))
-    recipients = select(User.id).where(or_(User.municipality_code.in_(codes), User.id.in_(staff_there)))
-    return failed_notifications(recipients)
+    return select(User.id).where(or_(User.municipality_code.in_(codes), User.id.in_(staff_there)))
 
 
 @bp.route("/admin/notifications")
 @roles_required("admin")
 def failed():
-    items = _failed_for(current_user)
+    items = failed_notifications(_recipients_served_by(current_user))
     names = dict(db.execute(select(User.id, User.name).where(
         User.id.in_({n.recipient_id for n in items}))).all()) if items else {}
     # Names of residents are shown: the visit is in each resident's access log.
@@ -130,7 +129,9 @@ def failed():
 @bp.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])
 @roles_required("admin")
 def retry(notification_id: int):
-    n = next((n for n in _failed_for(current_user) if n.id == notification_id), None)
+    n = db.scalar(select(Notification).where(
+        Notification.id == notification_id, Notification.state == "failed",
+        Notification.recipient_id.in_(_recipients_served_by(current_user))))
     if n is None:
         abort(404)
     n.state, n.attempts, n.next_attempt_at, n.claimed_at = "pending", 0, None, None

@@ -7,33 +7,27 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from selfhelp import clock
-from selfhelp.accounts.throttle import is_throttled, record_failure
+from selfhelp.accounts.services import AccountError, confirm_password
 from selfhelp.audit.services import record as audit
 from selfhelp.db import db
 from selfhelp.forms import validates_csrf_in_form
 from selfhelp.i18n import current_locale
 from selfhelp.privacy import closure, export, forms, jobs, services
-from selfhelp.security import roles_required, verify_password
+from selfhelp.security import client_address, roles_required
 
 bp = Blueprint("privacy", __name__)
 
 
-def _address() -> str:
-    return (request.remote_addr or "unknown")[:64]
-
-
 def _password_ok(field) -> bool:
     """Check the re-entered password; failures count towards the login limit (no guessing here)."""
-    now = clock.now()
-    if is_throttled(current_user.email, _address(), now):
-        field.errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen."))
+    try:
+        confirm_password(current_user, field.data or "", client_address(), clock.now())
+    except AccountError as error:
+        db.commit()  # keep the recorded failure
+        field.errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.")
+                            if error.code == "throttled" else _("Passordet stemmer ikke."))
         return False
-    if verify_password(current_user.password_hash, field.data or ""):
-        return True
-    record_failure(current_user.email, _address(), now)
-    db.commit()
-    field.errors.append(_("Passordet stemmer ikke."))
-    return False
+    return True
 
 
 @bp.route("/account/privacy")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from selfhelp.measures.graph import _el, _num
-from selfhelp.reports.suppression import SUPPRESSED, number
 
 W = 360  #: narrow: on a phone the text stays at about its real size
 LABEL_H, BAR_H, GAP, TOP, BOTTOM = 18, 18, 12, 8, 8
@@ -28,12 +27,6 @@ class Bar:
     value: float | None
     #: What is written at the end of the bar ("42 %", "<5", "3,5 dager").
     text: str
-
-
-def value_text(value: float | None, unit: str = "", decimals: int = 0) -> str:
-    if value is None:
-        return SUPPRESSED
-    return f"{number(value, decimals)}{unit}"
 
 
 def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None = None) -> Markup:

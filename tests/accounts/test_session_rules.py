@@ -3,6 +3,8 @@ and login throttling shared by several web workers."""
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from selfhelp import create_app
 from selfhelp.accounts.models import User
 from selfhelp.config import SettingsForTests
@@ -105,6 +107,20 @@ def test_residents_accept_new_terms_before_going_on(client, db, clock, app):
     user = db.get(User, user.id)
     assert user.terms_version == "2027-01" and user.terms_accepted_at is not None
     assert client.get("/dashboard").status_code == 200
+
+
+def test_text_sent_just_after_the_terms_changed_is_saved_first(as_persona, db, app, clock):
+    from selfhelp.programs.models import WorksheetAnswer
+
+    client = as_persona("resident")
+    module = "/programs/depression/01-forsta-depresjon"
+    post_form(client, "/programs/depression/start", {}, page="/programs/depression")
+    token = csrf_token(client, module)
+    app.config["TERMS_VERSION"] = "2027-01"  # changes while the resident is writing
+    client.post(module + "/exercises/goals", data={"f-general_goal": "Skrevet før nye vilkår",
+                                                   "csrf_token": token})
+    assert db.scalar(select(WorksheetAnswer)).data["general_goal"] == "Skrevet før nye vilkår"
+    assert "/account/terms" in client.get("/dashboard").headers["Location"]
 
 
 def test_every_response_carries_the_security_headers(as_persona, personas, client):

@@ -1,7 +1,7 @@
 """The notification centre, the bell, the settings page and the admin's failed messages."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from selfhelp.notifications.models import Notification, NotificationSettings
 from tests.conftest import post_form

@@ -3,7 +3,7 @@ command with a frozen clock."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from selfhelp.courses import services as courses
 from selfhelp.notifications.models import Notification, NotificationSettings

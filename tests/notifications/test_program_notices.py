@@ -1,7 +1,7 @@
 """Program notices over a whole program: modules, weekly questionnaires, nudges, follow-ups."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from selfhelp.content import get_catalogue
 from selfhelp.programs import services as programs
