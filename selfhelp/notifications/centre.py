@@ -44,3 +44,12 @@ def open_one(user_id: int, notification_id: int, now: datetime) -> Notification 
 def mark_all_read(user_id: int, now: datetime) -> int:
     return db.execute(update(Notification).where(_mine(user_id), Notification.read_at.is_(None))
                       .values(read_at=now)).rowcount
+
+
+def title_of(n: Notification, language: str) -> str | None:
+    """The title in the reader's language (rows from before titles were stored per language
+    hold one string)."""
+    title = (n.context or {}).get("title")
+    if isinstance(title, dict):
+        return title.get(language) or next(iter(title.values()), None)
+    return title

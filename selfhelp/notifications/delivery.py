@@ -27,6 +27,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from selfhelp.accounts.models import User
 from selfhelp.db import db, get_database
+from selfhelp.i18n import LANGUAGES
 from selfhelp.notifications.email import MailConnection, build_message, render_email, render_subject
 from selfhelp.notifications.catalogue import kind_of
 from selfhelp.notifications.kinds import Gone, UnknownKind, build_context, link
@@ -200,7 +201,8 @@ def _prepare(session: Session, mail: MailConnection, n: Notification, now: datet
                 context["unsubscribe_text"] = gettext("Vil du ikke få slike e-poster? Slå dem av her:")
         soon_at = context.pop("soon_at", None)
         subject = render_subject(n.kind, locale, **context)
-        shown = {**n.context, "title": subject, "link": context["link"]}
+        shown = {**n.context, "title": _titles(session, n, first_name, now, locale, subject),
+                 "link": context["link"]}
         if n.channel == "in_app":  # the domain asked for the notification centre only
             return _Prepared(Decision("in_app", "in_app"), shown)
         decision = decide(kind, settings_for(session, n.recipient_id), now,
@@ -232,6 +234,19 @@ def _prepare(session: Session, mail: MailConnection, n: Notification, now: datet
         msg["List-Unsubscribe"] = f"<{context['unsubscribe_link']}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return _Prepared(decision, shown, lambda: mail.send(msg, f"{n.id}-{n.kind}"))
+
+
+def _titles(session: Session, n: Notification, first_name: str, now: datetime, locale: str,
+            subject: str) -> dict[str, str]:
+    """The subject in every language, for the notification centre: the person may read selfhelp
+    in another language than their emails come in."""
+    titles = {locale: subject}
+    for language in LANGUAGES:
+        if language not in titles:
+            with force_locale(language):
+                context = build_context(session, n, first_name, now)
+            titles[language] = render_subject(n.kind, language, **context)
+    return titles
 
 
 def _record(session: Session, n: Notification, now: datetime, worker: str, outcome: str,

@@ -14,6 +14,7 @@ from selfhelp.audit import services as audit
 from selfhelp.accounts.models import StaffMunicipality, User
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
+from selfhelp.i18n import current_locale
 from selfhelp.notifications import centre
 from selfhelp.notifications.catalogue import TOPICS, kind_of, topics_for
 from selfhelp.notifications.delivery import failed_notifications
@@ -30,7 +31,10 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def centre_page():
     items = centre.latest(current_user.id)
-    return render_template("notifications/centre.html", items=items, form=EmptyForm())
+    language = current_locale()
+    titles = {n.id: centre.title_of(n, language) for n in items}
+    return render_template("notifications/centre.html", items=items, titles=titles,
+                           form=EmptyForm())
 
 
 @bp.route("/notifications/<int:notification_id>")

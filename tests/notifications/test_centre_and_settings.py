@@ -136,3 +136,18 @@ def test_the_demo_mail_viewer_shows_sent_mail_and_is_audited(app, db, clock, as_
     assert "Du har en ny melding i selfhelp" in page
     seen = [(e.resident_id, e.what) for e in db.query(AuditEvent).all()]
     assert seen == [(personas["resident"].id, "sent_mail")]
+
+
+def test_the_centre_speaks_the_reader_s_language_whatever_language_the_email_had(
+        app, db, clock, mailbox, as_persona, personas):
+    from selfhelp.notifications.delivery import send_due
+    from tests.conftest import post_form
+
+    n = notify(personas["resident"])  # the resident's emails are in Norwegian
+    send_due(NOW, worker="w")
+    assert [m["Subject"] for m in mailbox.messages] == ["Du har en ny melding i selfhelp"]
+    client = as_persona("resident")
+    post_form(client, "/language", {"language": "en", "next": "/notifications"}, page="/notifications")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You have a new message in selfhelp" in page and "Du har en ny melding" not in page
+    assert fresh(n).context["title"]["nb"] == "Du har en ny melding i selfhelp"

@@ -40,7 +40,7 @@ def test_a_message_waiting_for_the_morning_is_already_in_the_centre(app, db, clo
     resident = personas["resident"]
     _message(resident, oslo(MONDAY, 22, 30))
     assert run(app, mailbox, oslo(MONDAY, 22, 30)) == []
-    assert [n.context["title"] for n in centre.latest(resident.id)] == ["Du har en ny melding i selfhelp"]
+    assert [centre.title_of(n, "nb") for n in centre.latest(resident.id)] == ["Du har en ny melding i selfhelp"]
     assert centre.unread_count(resident.id) == 1
 
 
@@ -91,7 +91,9 @@ def test_a_muted_topic_is_not_emailed_but_shows_in_the_centre(app, db, clock, ma
     _message(resident, oslo(MONDAY, 10))
     assert run(app, mailbox, oslo(MONDAY, 10)) == []
     [row] = db.query(Notification).filter_by(recipient_id=resident.id).all()
-    assert (row.state, row.channel, row.context["title"]) == ("sent", "in_app", "Du har en ny melding i selfhelp")
+    from selfhelp.notifications.centre import title_of
+
+    assert (row.state, row.channel, title_of(row, "nb")) == ("sent", "in_app", "Du har en ny melding i selfhelp")
 
 
 def test_session_changes_cannot_be_muted(app, db, clock, mailbox, personas):
