@@ -20,10 +20,13 @@ def test_all_four_programs_load_with_their_modules(catalogue):
     assert [m.number for m in catalogue.programs["social-anxiety"].modules] == list(range(1, 10))
 
 
-def test_only_the_depression_program_is_complete_in_english(catalogue):
+def test_every_program_is_complete_in_bokmal_and_english(catalogue):
     assert {slug: p.languages for slug, p in catalogue.programs.items()} == {
-        "depression": {"nb", "en"}, "panic": {"nb"}, "social-anxiety": {"nb"},
-        "while-you-wait": {"nb"}}
+        "depression": {"nb", "en"}, "panic": {"nb", "en"}, "social-anxiety": {"nb", "en"},
+        "while-you-wait": {"nb", "en"}}
+    for program in catalogue.programs.values():
+        assert all(text.get("en") for text in (program.title, program.summary,
+                                               program.audience, program.description_html))
 
 
 def test_all_three_courses_load_with_ten_sessions(catalogue):
