@@ -108,6 +108,8 @@ def compare_translation(nb: ModuleFile, other: ModuleFile, problems: list[Proble
 
     for ex_nb, ex in _pair(nb.text.exercises, other.text.exercises, "", "exercise", (), report):
         ctx = f"exercise '{ex.key}': "
+        if ex_nb.intro_html and not ex.intro_html:
+            report((ex.key,), f"{ctx}'intro' is missing (the bokmål file has it)")
         for f_nb, f in _pair(ex_nb.fields, ex.fields, ctx, "field", (ex.key,), report):
             if not _compare_field(f_nb, f, f"{ctx}field '{f.key}': ", (ex.key, f.key), report):
                 continue
@@ -116,6 +118,9 @@ def compare_translation(nb: ModuleFile, other: ModuleFile, problems: list[Proble
                 _compare_field(c_nb, c, f"{ctx}field '{f.key}': column '{c.key}': ",
                                (ex.key, f.key, c.key), report)
 
+
+#: Optional texts of a field: where the bokmål file has one, a translation needs it too.
+TRANSLATED_EXTRAS = ("help", "min_label", "max_label", "add_label")
 
 Report = Callable[[tuple[str, ...], str], None]
 Keyed = TypeVar("Keyed", Exercise, Field)
@@ -150,6 +155,11 @@ def _compare_field(nb: Field, field: Field, ctx: str, path: tuple[str, ...],
     if len(field.options) != len(nb.options):
         report(path, f"{ctx}has {len(field.options)} options, the bokmål file has "
                      f"{len(nb.options)}")
+    elif field.options == nb.options and any(c.isalpha() for o in nb.options for c in o):
+        report(path, f"{ctx}the options are the bokmål ones (not translated)")
+    for name in TRANSLATED_EXTRAS:
+        if getattr(nb, name) and not getattr(field, name):
+            report(path, f"{ctx}'{name}' is missing (the bokmål file has it)")
     for name in ("min", "max", "min_rows", "sort_by"):
         mine, theirs = getattr(field, name), getattr(nb, name)
         if mine != theirs:

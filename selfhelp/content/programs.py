@@ -11,12 +11,15 @@ from selfhelp.content.model import (MEASURE_TIMES, UNLOCK_MODES, MeasurePlan, Mo
                                     Program)
 from selfhelp.content.modules import (ModuleFile, check_goals, compare_translation,
                                       load_module_file)
-from selfhelp.content.source import Entry, Source, read_text
+from selfhelp.content.source import (LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS, Entry, Source,
+                                     read_text)
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MODULE_NAME = re.compile(r"(\d\d)-[a-z0-9]+(-[a-z0-9]+)*")
 TEXTS = ("title", "summary", "description", "audience")
 KEYS = ("slug", *TEXTS, "guided", "unlock", "weeks", "measures", "followup_months", "modules")
+#: Optional keys of program.yaml.
+OPTIONAL_KEYS = ("languages",)
 
 
 def load_program(folder: Path, root: Path, known_measures: set[str],
@@ -32,7 +35,8 @@ def load_program(folder: Path, root: Path, known_measures: set[str],
     content = read_text(path, f"{rel}/program.yaml", problems)
     src = Source(f"{rel}/program.yaml", problems)
     node = src.compose(content) if content is not None else None
-    entries = src.mapping(node, "", KEYS, what="the file") if node is not None else None
+    entries = (src.mapping(node, "", KEYS, OPTIONAL_KEYS, what="the file")
+               if node is not None else None)
     if entries is None:
         return None
     e = entries.get
@@ -44,12 +48,9 @@ def load_program(folder: Path, root: Path, known_measures: set[str],
     names, listed = _module_names(src, e("modules"))
     module_files = _load_modules(folder, rel, names, listed, problems)
     texts = {key: src.text(e(key), key, "") for key in TEXTS}
-    if module_files and all("en" in files for files in module_files):
-        # Every module is in English, so the program page must be too.
-        for key, text in texts.items():
-            if text and "en" not in text:
-                src.report(entries[key].line, f"'{key}': missing the 'en' text (every module "
-                                              "has an English file)")
+    declared = _languages(src, e("languages"))
+    if module_files is not None:
+        _check_languages(src, rel, entries, names, module_files, texts, declared)
     guided = src.boolean(e("guided"), "guided", "")
     unlock = src.choice(e("unlock"), "unlock", "", UNLOCK_MODES)
     weeks = src.integer(e("weeks"), "weeks", "", 1)
@@ -80,9 +81,43 @@ def _load_modules(folder: Path, rel: str, names: list[tuple[str, int]], listed: 
         return None
     check_goals(modules[0]["nb"], modules[-1]["nb"], problems)
     for files in modules:
-        if "en" in files:
-            compare_translation(files["nb"], files["en"], problems)
+        for lang in TRANSLATIONS:
+            if lang in files:
+                compare_translation(files["nb"], files[lang], problems)
     return modules
+
+
+def _languages(src: Source, entry: Entry | None) -> set[str]:
+    """The languages program.yaml declares with `languages:`; bokmål alone when it has none."""
+    declared = {"nb"}
+    if entry is None:
+        return declared
+    given = _known_values(src, entry, "languages", "", LANGUAGES)
+    if given and "nb" not in given:
+        src.report(entry.line, "'languages' must include 'nb' (every module is written in "
+                               "bokmål first)")
+    return declared | set(given)
+
+
+def _check_languages(src: Source, rel: str, entries: dict[str, Entry],
+                     names: list[tuple[str, int]], module_files: list[dict[str, ModuleFile]],
+                     texts: dict[str, dict[str, str]], declared: set[str]) -> None:
+    """A program is offered in a language when program.yaml declares it or any module has a
+    file in it. Then every module must have that file (a resident must not fall back to bokmål
+    halfway through), and so must every text of the program page."""
+    present = {lang for files in module_files for lang in files}
+    for lang in (lang for lang in TRANSLATIONS if lang in declared | present):
+        name_of = LANGUAGE_NAMES[lang]
+        why = ("program.yaml declares it under 'languages'" if lang in declared
+               else "other modules have one")
+        for (name, line), files in zip(names, module_files, strict=True):
+            if lang not in files:
+                src.report(line, f"module '{name}': the {name_of} file {rel}/{name}.{lang}.md "
+                                 f"is missing ({why})")
+        for key, text in texts.items():
+            if text and lang not in text:
+                src.report(entries[key].line, f"'{key}': missing the '{lang}' text (the program "
+                                              f"is offered in {name_of})")
 
 
 def _module_names(src: Source, entry: Entry | None) -> tuple[list[tuple[str, int]], set[str]]:
@@ -120,9 +155,10 @@ def _load_module(folder: Path, rel: str, name: str, line: int,
                                 f"module '{name}': the file {rel}/{name}.md is missing"))
         return None
     files = {"nb": load_module_file(path, f"{rel}/{name}.md", problems)}
-    en_path = folder / f"{name}.en.md"
-    if en_path.is_file():
-        files["en"] = load_module_file(en_path, f"{rel}/{name}.en.md", problems)
+    for lang in TRANSLATIONS:
+        if (folder / f"{name}.{lang}.md").is_file():
+            files[lang] = load_module_file(folder / f"{name}.{lang}.md",
+                                           f"{rel}/{name}.{lang}.md", problems)
     usable = {lang: f for lang, f in files.items() if f is not None}
     return usable if len(usable) == len(files) else None
 
@@ -130,7 +166,15 @@ def _load_module(folder: Path, rel: str, name: str, line: int,
 def _check_unlisted(folder: Path, rel: str, listed: set[str], problems: list[Problem]) -> None:
     # An unlisted file is never shown, which is almost always a mistake in program.yaml.
     for path in sorted(folder.glob("*.md")):
-        name = path.name.removesuffix(".md").removesuffix(".en")
+        name = path.name.removesuffix(".md")
+        base, dot, lang = name.rpartition(".")
+        if dot and lang in TRANSLATIONS:
+            name = base
+        elif dot:
+            problems.append(Problem(f"{rel}/{path.name}", 1,
+                                    f"unknown language '{lang}' in the file name (known: "
+                                    f"{', '.join(TRANSLATIONS)}; bokmål has none)"))
+            continue
         if name not in listed:
             problems.append(Problem(f"{rel}/{path.name}", 1,
                                     "the module is not listed under 'modules' in program.yaml"))
@@ -156,17 +200,23 @@ def _measure(src: Source, node: Node, index: int, known: set[str]) -> MeasurePla
     if code not in known:
         src.report(entries["code"].line,
                    f"{ctx}unknown code (known: {', '.join(sorted(known)) or 'none'})")
-    when: list[str] = []
-    for item in src.sequence(entries.get("when"), "when", ctx):
-        value = src.string(src.item(item), "when", ctx)
-        if value is not None and value not in MEASURE_TIMES:
-            src.report(item, f"{ctx}unknown 'when' value '{value}' "
-                             f"(known: {', '.join(MEASURE_TIMES)})")
-        elif value is not None and value in when:
-            src.report(item, f"{ctx}'when' lists '{value}' twice")
-        elif value is not None:
-            when.append(value)
+    when = _known_values(src, entries.get("when"), "when", ctx, MEASURE_TIMES)
     return MeasurePlan(code=code, when=tuple(when))
+
+
+def _known_values(src: Source, entry: Entry | None, name: str, ctx: str,
+                  known: tuple[str, ...]) -> list[str]:
+    """A list of words from `known`, each at most once (the others are reported)."""
+    values: list[str] = []
+    for item in src.sequence(entry, name, ctx):
+        value = src.string(src.item(item), name, ctx)
+        if value is not None and value not in known:
+            src.report(item, f"{ctx}unknown '{name}' value '{value}' (known: {', '.join(known)})")
+        elif value is not None and value in values:
+            src.report(item, f"{ctx}'{name}' lists '{value}' twice")
+        elif value is not None:
+            values.append(value)
+    return values
 
 
 def _followup_months(src: Source, entry: Entry | None,

@@ -12,6 +12,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from selfhelp.content.model import Problem
 
 LANGUAGES = ("nb", "en")
+#: How problems name each language ("the English file ...").
+LANGUAGE_NAMES = {"nb": "bokmål", "en": "English"}
+#: The languages a module file may be translated into: NN-slug.<lang>.md beside NN-slug.md.
+TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != "nb")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ def test_misspelt_key_is_reported_as_unknown_and_the_real_key_as_missing(tmp_pat
     assert problems(tmp_path, "program_unknown_key") == [
         f"{PROGRAM}:1: missing 'title'",
         f"{PROGRAM}:2: unknown key 'titel' (allowed: slug, title, summary, description, audience, "
-        "guided, unlock, weeks, measures, followup_months, modules)"]
+        "guided, unlock, weeks, measures, followup_months, modules, languages)"]
 
 
 def test_missing_key_is_reported_at_the_start_of_the_file(tmp_path):
@@ -62,7 +62,7 @@ def test_text_without_bokmal_is_reported(tmp_path):
 
 def test_program_texts_need_english_when_every_module_has_an_english_file(tmp_path):
     assert problems(tmp_path, "program_english_text_missing") == [
-        f"{PROGRAM}:2: 'title': missing the 'en' text (every module has an English file)"]
+        f"{PROGRAM}:2: 'title': missing the 'en' text (the program is offered in English)"]
 
 
 def test_unknown_language_in_a_text_is_reported(tmp_path):
