@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     urls.register_converters(app)  # before the blueprints add their rules
 
+    from selfhelp import crypto
+
+    crypto.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
