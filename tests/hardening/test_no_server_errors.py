@@ -23,6 +23,11 @@ def test_an_id_beyond_the_database_integer_is_not_found(as_persona, path):
     assert "Fant ikke siden" in response.get_data(as_text=True)
 
 
+def test_a_nul_byte_in_an_address_is_not_found(client):
+    response = client.get("/courses/calendar/a%00b.ics")
+    assert response.status_code == 404
+
+
 def test_a_posted_id_beyond_the_database_integer_is_not_found(as_persona):
     from tests.conftest import csrf_token
 
