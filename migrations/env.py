@@ -9,7 +9,9 @@ engine = config.attributes.get("engine")
 if engine is None:  # plain `alembic` command line: build the app to find the database
     from selfhelp import create_app
 
-    engine = create_app().extensions["db"].engine
+    app = create_app()
+    engine = app.extensions["db"].engine
+    config.attributes["cipher"] = app.extensions["cipher"]
 
 with engine.connect() as connection:
     context.configure(connection=connection, target_metadata=Base.metadata,

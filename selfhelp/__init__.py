@@ -19,7 +19,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     import selfhelp.models  # noqa: F401  (every table known before anything queries)
+    from selfhelp import urls
 
+    urls.register_converters(app)  # before the blueprints add their rules
+
+    from selfhelp import crypto
+
+    crypto.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
@@ -34,7 +40,23 @@ def create_app(config: dict | None = None) -> Flask:
     templating.register(app)
     from selfhelp import cli
     cli.register(app)
+    _behind_proxies(app)
     return app
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-* from exactly TRUSTED_PROXIES proxies (none by default), so an https
+    request that a proxy passed on as http is still known to be https: HSTS is sent and every
+    cookie is marked Secure."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from selfhelp.headers import SecureCookiesOverHttps
+
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted,  # type: ignore[method-assign]
+                                x_host=trusted, x_port=trusted)
 
 
 def _init_login(app: Flask) -> None:

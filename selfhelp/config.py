@@ -77,6 +77,20 @@ def load_config(instance_path: str) -> dict:
         "SECOND_FACTOR_PENDING_MINUTES": 10,
         #: The name authenticator apps show next to the code.
         "TOTP_ISSUER": _env("TOTP_ISSUER", "selfhelp"),
+        # --- hardening (README "Hardening") ---
+        # The largest request body accepted (a 413 page above it), and the largest form field
+        # Werkzeug keeps in memory. Worksheets are text: 2 MiB is far more than anyone types.
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)) or 2 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": int(_env("MAX_FORM_MEMORY_SIZE", str(2 * 1024 * 1024)) or 2 * 1024 * 1024),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 (the
+        # default): those headers are ignored, as anyone could send them.
+        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0") or 0),
+        # Strict-Transport-Security on https responses (set SELFHELP_HSTS=0 while trying https out).
+        "HSTS": _env("HSTS", "1") == "1",
+        # The key that encrypts secrets at rest (two-factor secrets): a Fernet key, made with
+        # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+        # Without it, a key is derived from SECRET_KEY (fine for development, not for production).
+        "DATA_KEY": _env("DATA_KEY"),
     }
 
 

@@ -6,10 +6,12 @@ Views commit; services only flush. Anything not committed is rolled back at tear
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -107,3 +109,21 @@ def get_session() -> Session:
 
 #: The current request's (or app context's) session.
 db: Session = LocalProxy(get_session)  # type: ignore[assignment]
+
+
+T = TypeVar("T")
+
+
+def commit_or_redo(work: Callable[[], T]) -> T:
+    """Run `work` and commit. When a concurrent request (a double click) inserted the same row
+    first, the unique constraint refuses ours: roll back and run `work` once more — it now finds
+    that row and uses it, so the second request sees the first one's result and nothing is lost."""
+    try:
+        result = work()
+        db.commit()
+        return result
+    except IntegrityError:
+        db.rollback()
+    result = work()
+    db.commit()
+    return result

@@ -20,6 +20,9 @@ MESSAGES = {
           _l("Siden finnes ikke, eller den er flyttet. Sjekk adressen, eller gå til forsiden.")),
     405: (_l("Det går ikke an å gjøre det her"),
           _l("Siden kan ikke brukes på denne måten. Gå tilbake og bruk knappene på siden.")),
+    413: (_l("Det du sendte, er for stort"),
+          _l("Siden tar imot opptil %(size)s om gangen. Del teksten opp, eller gjør den kortere, "
+             "og prøv igjen.")),
     429: (_l("For mange forsøk"),
           _l("Du har prøvd mange ganger på kort tid. Vent litt og prøv igjen.")),
     500: (_l("Noe gikk galt hos oss"),
@@ -31,8 +34,32 @@ CSRF_MESSAGE = (_l("Siden var utløpt"),
                    "last siden på nytt og prøv igjen."))
 
 
+def _rollback() -> None:
+    """A failed statement leaves the session unusable (PendingRollbackError), and the error page
+    itself reads the database (the logged-in user, the navigation): start clean first."""
+    from selfhelp.db import db
+
+    try:
+        db.rollback()
+    except Exception:  # noqa: BLE001  (the page must still be shown)
+        log.exception("rollback before the error page failed")
+
+
+def _size(limit: int | None) -> str:
+    from flask_babel import format_decimal
+
+    if not limit:
+        return "?"
+    return f"{format_decimal(round(limit / (1024 * 1024), 1))} MB"
+
+
 def render_error(code: int, title=None, message=None):
+    _rollback()
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413 and message is None:
+        from flask import current_app
+
+        message = default_message % {"size": _size(current_app.config.get("MAX_CONTENT_LENGTH"))}
     return render_template("errors/error.html", code=code, title=title or default_title,
                            message=message or default_message), code
 

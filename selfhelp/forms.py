@@ -44,17 +44,33 @@ class EmptyForm(FlaskForm):
     """For buttons that only need CSRF protection (log out, mark as read ...)."""
 
 
+#: Dates outside these years are typing mistakes (and 0001-01-01 or 9999-12-31 overflow when
+#: turned into an instant in Oslo time).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 class DateInput(DateField):
     """A date field that accepts what browsers send (2026-05-17) and what people type (17.05.2026)."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, years=(FIRST_YEAR, LAST_YEAR), **kwargs):
         super().__init__(label, validators, format=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"], **kwargs)
+        self.years = years
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(_l("Skriv datoen som dag.måned.år, for eksempel 17.05.1990.")) from error
+
+    def post_validate(self, form, validation_stopped):
+        """After the form's own validators (which may name a narrower range): a date no one
+        means is refused, and dropped so nothing computes with it."""
+        first, last = self.years
+        if self.data is not None and not first <= self.data.year <= last:
+            self.data = None
+            if not self.errors:
+                self.errors.append(_l("Velg en dato mellom år %(first)s og %(last)s.",
+                                      first=first, last=last))
 
 
 def csrf_is_valid(token: str | None) -> bool:
@@ -83,11 +99,15 @@ def posted_id(name: str) -> int:
 
 
 def strip_nul_characters() -> None:
-    """before_request: drop NUL characters from posted fields. Nobody types them, and PostgreSQL
-    refuses them in text (a 500 otherwise); every other character is kept as sent."""
+    """before_request: drop NUL characters from the query string and posted fields. Nobody types
+    them, and PostgreSQL refuses them in text (a 500 otherwise); every other character is kept."""
     from flask import request
     from werkzeug.datastructures import ImmutableMultiDict
 
+    args = list(request.args.items(multi=True))
+    if any("\x00" in key or "\x00" in value for key, value in args):
+        request.args = ImmutableMultiDict(
+            [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in args])
     if request.method != "POST" or not request.form:
         return None
     pairs = list(request.form.items(multi=True))

@@ -12,6 +12,7 @@ def alembic_config(app: Flask) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.attributes["engine"] = app.extensions["db"].engine
+    cfg.attributes["cipher"] = app.extensions["cipher"]  # migrations that encrypt stored secrets
     return cfg
 
 

@@ -55,6 +55,8 @@ def postgres_engine():
 def _truncate_all(engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        # The audit log refuses TRUNCATE (a trigger); a superuser may skip triggers for this.
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

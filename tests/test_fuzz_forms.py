@@ -163,3 +163,121 @@ def test_random_posts_to_every_form_never_fail_or_leak(fuzz_world, as_persona, d
         _check(db, client, persona, endpoint, path, data, before, fuzz_world["too_long"])
 
     post()
+
+
+# ------------------------------------------------------------ path ids and query strings
+# Every GET and POST route with junk in its address: ids beyond PostgreSQL's integer, negative,
+# zero, NUL bytes, and dates at the calendar's edges in every query parameter the app reads.
+
+import re  # noqa: E402
+from urllib.parse import quote, urlencode  # noqa: E402
+
+JUNK_IDS = [str(2**31), str(2**31 - 1), "99999999999999999999", "0", "-1", "1%00"]
+JUNK_SEGMENTS = ["a\x00b", "x" * 300, "💥", "2147483648", "%2F"]
+EDGE_DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "31.12.9999", "01.01.0001"]
+JUNK_QUERY = ["a\x00b", str(2**31), "-1", "99999999999999999999", "x" * 2000, "//evil.example/",
+              *EDGE_DATES]
+#: Query parameters the app reads (GET forms' fields and request.args), plus a few it does not.
+QUERY_NAMES = ["page", "staff", "resident", "start", "end", "scope", "course", "municipality",
+               "online", "format", "table", "next", "add_row", "lang", "token", "id"]
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def _junk_paths(rule, good_path_values: dict) -> list[str]:
+    """The rule's address with one argument at a time replaced by junk (the others real), each
+    with True when the junk is an id one beyond PostgreSQL's integer."""
+    paths = []
+    for match in ARGUMENT.finditer(rule.rule):
+        converter, name = match.group(1) or "default", match.group(2)
+        for junk in (JUNK_IDS if converter == "int" else JUNK_SEGMENTS):
+            def fill(m, name=name, junk=junk):
+                if m.group(2) == name:
+                    return junk if junk.startswith("%") or junk.isascii() and junk.strip("-0123456789e ") == "" \
+                        else quote(junk, safe="")
+                return quote(str(good_path_values[m.group(2)]), safe="")
+            too_large_id = converter == "int" and junk == str(2**31)
+            paths.append((ARGUMENT.sub(fill, rule.rule).replace(" ", "%20"), too_large_id))
+    return paths
+
+
+@pytest.fixture
+def address_world(app, db, personas):
+    """(endpoint, method, good path, junk paths) for every GET and POST route."""
+    from flask import url_for
+
+    objects = {**personas, **_sample_objects(db, personas)}
+    routes = []
+    for rule in _rules(app):
+        if rule.endpoint == "accounts.logout":
+            continue  # ends the persona's session
+        values = _url_values(rule, objects)
+        with app.test_request_context():
+            good = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            routes.append((rule.endpoint, method, good, _junk_paths(rule, values)))
+    return sorted(routes)
+
+
+def _send(client, token, method, path, query=None):
+    url = path + ("?" + urlencode(query, doseq=True) if query else "")
+    data = {"csrf_token": token} if method == "POST" else None
+    response = client.open(url, method=method, data=data)
+    response.close()
+    return response
+
+
+def _no_server_errors(results) -> None:
+    failures = [f"{method} {url[:200]}: {status}" for method, url, status in results if status >= 500]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_junk_ids_in_every_address_are_never_a_server_error(address_world, as_persona, persona):
+    client, token = _client(as_persona, persona)
+    results, too_large = [], []
+    for _endpoint, method, _good, junk_paths in address_world:
+        for path, too_large_id in junk_paths:
+            status = _send(client, token, method, path).status_code
+            results.append((method, path, status))
+            if too_large_id:
+                too_large.append((method, path, status))
+    _no_server_errors(results)
+    assert too_large and all(status == 404 for _m, _p, status in too_large), \
+        f"an id >= 2^31 must match no route: {[r for r in too_large if r[2] != 404]}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_junk_query_strings_on_every_route_are_never_a_server_error(address_world, as_persona, persona):
+    """Each junk value in every query parameter at once, on every GET and POST route."""
+    client, token = _client(as_persona, persona)
+    results = []
+    for _endpoint, method, good, _junk in address_world:
+        for value in JUNK_QUERY:
+            query = {name: value for name in QUERY_NAMES}
+            status = _send(client, token, method, good, query).status_code
+            results.append((method, f"{good}?{value!r}", status))
+            if status >= 500:
+                break
+    _no_server_errors(results)
+
+
+@pytest.mark.parametrize("persona", ["resident", "guide", "course_leader", "admin"])
+def test_random_addresses_and_query_strings_are_never_a_server_error(address_world, as_persona, persona):
+    """Hypothesis mixes a route, a real or junk address, and random query parameters."""
+    client, token = _client(as_persona, persona)
+    query_value = st.one_of(st.sampled_from(JUNK_QUERY), st.text(max_size=40),
+                            st.integers(min_value=-2**64, max_value=2**64).map(str),
+                            st.dates().map(str))
+
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(route=st.sampled_from(address_world), junk_index=st.integers(min_value=-1, max_value=30),
+           query=st.dictionaries(st.sampled_from(QUERY_NAMES), st.lists(query_value, min_size=1, max_size=2),
+                                 max_size=5))
+    def request(route, junk_index, query):
+        _endpoint, method, good, junk_paths = route
+        path = junk_paths[junk_index % len(junk_paths)][0] if junk_paths and junk_index >= 0 else good
+        status = _send(client, token, method, path, query).status_code
+        assert status < 500, f"{persona} {method} {path} {query!r}: {status}"
+
+    request()

@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from selfhelp.crypto import EncryptedString
 from selfhelp.db import Base, UTCDateTime, utcnow
 
 REFERRAL_SOURCES = ("self", "gp", "nav", "school", "other")
@@ -56,8 +57,9 @@ class User(UserMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the retention job deleted the closed account's clinical records (the row stays, empty).
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Base32 TOTP secret of the staff member's authenticator app (set when enrolment starts).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: Base32 TOTP secret of the staff member's authenticator app (set when enrolment starts),
+    #: stored encrypted with SELFHELP_DATA_KEY (selfhelp/crypto.py).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     #: Set when the first code was confirmed; until then the secret is only a proposal.
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The last TOTP time step used to log in, so a code cannot be used twice.

@@ -21,6 +21,7 @@ from selfhelp.audit.models import AuditEvent
 from selfhelp.audit.services import AuditFilter, record
 from selfhelp.db import db, get_database
 from selfhelp.security import roles_required
+from selfhelp.urls import MAX_ID
 
 bp = Blueprint("audit", __name__)
 
@@ -36,11 +37,14 @@ def access_log():
 def _filter_from(form: AuditSearchForm) -> tuple[AuditFilter, bool]:
     """The filter the form asks for; False when the resident named does not exist."""
     wanted = AuditFilter()
-    if form.staff.data and str(form.staff.data).isdigit():
+    if form.staff.data and str(form.staff.data).isdigit() and not form.staff.errors:
         wanted.actor_id = int(form.staff.data)
     text = (form.resident.data or "").strip()
     if text:
-        person = db.get(User, int(text)) if text.isdigit() else find_by_email(text)
+        if text.isdigit():
+            person = db.get(User, int(text)) if 0 < int(text) <= MAX_ID else None
+        else:
+            person = find_by_email(text)
         if person is None:
             return wanted, False
         wanted.resident_id = person.id
@@ -56,6 +60,8 @@ def _search_form() -> AuditSearchForm:
     form.staff.choices = [("", _("Alle ansatte"))] + [
         (str(u.id), f"{u.name} ({u.email})") for u in staff_members(current_user)]
     form.validate()
+    if form.staff.data and form.staff.data not in {key for key, _label in form.staff.choices}:
+        form.staff.errors = [_("Velg en ansatt fra listen.")]
     return form
 
 

@@ -67,6 +67,11 @@ def index():
     form.municipality.choices = [("", _("Alle kommuner"))] + municipality_choices()
     if not request.args:
         form.municipality.data = current_user.municipality_code
+    for select_field, message in ((form.course, _("Velg et kurs fra listen.")),
+                                  (form.municipality, _("Velg en kommune fra listen."))):
+        if select_field.data and select_field.data not in {key for key, _label in select_field.choices}:
+            select_field.errors = [message]
+            select_field.data = ""  # an unknown value filters nothing: show every course
     today = clock.local(clock.now()).date()
     cohorts = db.scalars(open_cohorts(today, form.course.data or None, form.municipality.data or None,
                                       bool(form.online.data))).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from selfhelp.accounts.models import User
 from selfhelp.db import db
@@ -30,15 +31,18 @@ def answered_occasions(resident: User, context: str) -> set[tuple[str, str]]:
     return {(code, occasion) for code, occasion in rows}
 
 
+def is_answered(resident: User, measure_code: str, context: str, occasion: str) -> bool:
+    return db.scalar(select(MeasureResult.id).where(
+        MeasureResult.resident_id == resident.id, MeasureResult.measure_code == measure_code,
+        MeasureResult.context == context, MeasureResult.occasion == occasion)) is not None
+
+
 def record_result(resident: User, measure: Measure, context: str, occasion: str, form,
                   now: datetime) -> tuple[MeasureResult, list[RiskFlag]]:
     """Score and store one questionnaire. Raises IncompleteAnswers (with every missing item) or
     AlreadyAnswered. Returns the result and any risk flags it raised, which staff will see."""
     answers = parse_answers(measure, form)
-    exists = db.scalar(select(MeasureResult.id).where(
-        MeasureResult.resident_id == resident.id, MeasureResult.measure_code == measure.code,
-        MeasureResult.context == context, MeasureResult.occasion == occasion))
-    if exists:
+    if is_answered(resident, measure.code, context, occasion):
         raise AlreadyAnswered()
     scored = score(measure, answers)
     result = MeasureResult(
@@ -46,7 +50,11 @@ def record_result(resident: User, measure: Measure, context: str, occasion: str,
         answers=answers, raw_score=scored.raw, score=scored.total, severity=scored.band.severity,
         is_case=scored.is_case, answered_at=now)
     db.add(result)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as error:
+        # A double submit: the other request stored this occasion first (the caller rolls back).
+        raise AlreadyAnswered() from error
     due = escalation_due(now)
     flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason="self_harm_item",
                       score=scored.total, item_value=answers[item], raised_at=now, state="open",

@@ -87,14 +87,18 @@ def answers_for(enrolment: Enrolment, module_slug: str | None = None) -> dict[tu
     return {(a.module_slug, a.exercise_key): a for a in db.scalars(query)}
 
 
+def find_answer(enrolment: Enrolment, module_slug: str, exercise_key: str) -> WorksheetAnswer | None:
+    return db.scalar(select(WorksheetAnswer).where(
+        WorksheetAnswer.enrolment_id == enrolment.id, WorksheetAnswer.module_slug == module_slug,
+        WorksheetAnswer.exercise_key == exercise_key))
+
+
 def save_worksheet(enrolment: Enrolment, program: Program, module: Module, exercise: Exercise,
                    form, now: datetime) -> tuple[WorksheetAnswer, dict[str, str]]:
     """Save what was typed (always), and return the problems to show beside the fields."""
     data, problems = parse_worksheet(
         exercise, form, lambda field, column: module.options_nb(exercise.key, field, column))
-    answer = db.scalar(select(WorksheetAnswer).where(
-        WorksheetAnswer.enrolment_id == enrolment.id, WorksheetAnswer.module_slug == module.slug,
-        WorksheetAnswer.exercise_key == exercise.key))
+    answer = find_answer(enrolment, module.slug, exercise.key)
     if answer is None:
         answer = WorksheetAnswer(enrolment_id=enrolment.id, module_slug=module.slug,
                                  exercise_key=exercise.key, data=data, created_at=now, updated_at=now)

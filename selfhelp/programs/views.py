@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from selfhelp import clock
 from selfhelp.content import get_catalogue
-from selfhelp.db import db
+from selfhelp.db import commit_or_redo, db
 from selfhelp.forms import csrf_is_valid, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.answering import questionnaire_page
@@ -74,8 +74,7 @@ def program(slug: str):
 @roles_required("resident")
 def start(slug: str):
     program = _program(slug)
-    enrolment = services.start_program(current_user, program, clock.now())
-    db.commit()
+    enrolment = commit_or_redo(lambda: services.start_program(current_user, program, clock.now()))
     first = program.modules[0]
     target = enrolment.current_module or first.slug
     return redirect(url_for("programs.module", slug=slug, module_slug=target))
@@ -145,9 +144,8 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
         ctx = page_context(program, module, enrolment, clock.now(), override={exercise_key: request.form})
         ctx["stale_form"] = exercise_key
         return render_template("programs/module.html", **ctx), 400
-    answer, problems = services.save_worksheet(enrolment, program, module, exercise, request.form,
-                                               clock.now())
-    db.commit()
+    answer, problems = commit_or_redo(lambda: services.save_worksheet(
+        enrolment, program, module, exercise, request.form, clock.now()))
     if wants_json:
         return jsonify(saved=True, saved_at=clock.local(answer.updated_at).strftime("%H:%M"),
                        problems=problems)

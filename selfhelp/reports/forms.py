@@ -28,8 +28,10 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateInput(_l("Fra dato"), validators=[InputRequired(_l("Skriv en fra-dato."))])
-    end = DateInput(_l("Til dato"), validators=[InputRequired(_l("Skriv en til-dato."))])
+    start = DateInput(_l("Fra dato"), validators=[InputRequired(_l("Skriv en fra-dato."))],
+                      years=(EARLIEST.year, LATEST.year))
+    end = DateInput(_l("Til dato"), validators=[InputRequired(_l("Skriv en til-dato."))],
+                    years=(EARLIEST.year, LATEST.year))
     scope = SelectField(_l("Utvalg"))
 
     def __init__(self, user, today: date, formdata=None):
