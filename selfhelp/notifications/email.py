@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import logging
+import re
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -147,3 +148,35 @@ def list_mail_files(limit: int = 100) -> list[dict]:
     return out
 
 
+
+
+#: A link that carries a secret: whoever has it can verify, reset, accept, unsubscribe or read.
+TOKEN_LINK = re.compile(r"\S*/(?:verify|reset-password|invitation|unsubscribe|calendar)/[^\s<>\"]+")
+
+
+def mail_viewer_enabled() -> bool:
+    """The demo's mail viewer exists only in demo mode with the file backend (never with SMTP)."""
+    cfg = current_app.config
+    return bool(cfg.get("DEMO_MODE")) and cfg["MAIL_BACKEND"] == "file"
+
+
+def mask_token_links(text: str, placeholder: str) -> str:
+    return TOKEN_LINK.sub(placeholder, text)
+
+
+def delete_mail_files_to(address: str) -> int:
+    """Remove the file backend's mail to `address` (when its account is closed)."""
+    folder = Path(current_app.config["MAIL_DIR"])
+    if not folder.exists():
+        return 0
+    from email import policy
+    from email.parser import BytesParser
+
+    removed = 0
+    wanted = address.strip().lower()
+    for path in folder.glob("*.eml"):
+        headers = BytesParser(policy=policy.default).parsebytes(path.read_bytes(), headersonly=True)
+        if str(headers["To"] or "").strip().lower() == wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
