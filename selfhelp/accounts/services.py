@@ -50,13 +50,20 @@ class ResidentSignup:
     work_status: str | None = None
 
 
-def register_resident(data: ResidentSignup, now: datetime) -> User:
-    """Create a resident account (no referral needed) and send the verification link."""
-    if find_by_email(data.email):
-        raise AccountError("email_taken")
+def register_resident(data: ResidentSignup, now: datetime) -> User | None:
+    """Create a resident account (no referral needed) and send the verification link.
+
+    If the address already has an account, nothing is created and its owner gets an email
+    instead (None is returned): the caller answers exactly as for a new account, so sign-up never
+    reveals that someone uses the service. The password is hashed either way (same timing)."""
+    password_hash = hash_password(data.password)
+    existing = find_by_email(data.email)
+    if existing is not None:
+        tell_owner_of_signup_attempt(existing)
+        return None
     user = User(
         email=normalise_email(data.email), name=data.name.strip(),
-        password_hash=hash_password(data.password), birth_date=data.birth_date,
+        password_hash=password_hash, birth_date=data.birth_date,
         municipality_code=data.municipality_code, phone=(data.phone or None),
         referral_source=data.referral_source, locale=data.locale,
         gender=data.gender or None, work_status=data.work_status or None,
@@ -67,6 +74,13 @@ def register_resident(data: ResidentSignup, now: datetime) -> User:
     db.flush()
     send_verification(user, now)
     return user
+
+
+def tell_owner_of_signup_attempt(user: User) -> bool:
+    """Someone signed up with this person's address: tell them, with links to log in or reset."""
+    return try_send_email(user.email, "signup_attempt", user.locale, name=user.first_name,
+                          login_link=_link("accounts.login"),
+                          reset_link=_link("accounts.forgot_password"))
 
 
 def send_verification(user: User, now: datetime) -> bool:
