@@ -70,6 +70,8 @@ def load_config(instance_path: str) -> dict:
         "VERIFY_TOKEN_HOURS": 48,
         "RESET_TOKEN_MINUTES": 60,
         "INVITATION_TOKEN_DAYS": 7,
+        # One-click unsubscribe links in notification emails stop working after this many days.
+        "UNSUBSCRIBE_TOKEN_DAYS": 60,
         #: The terms/privacy version residents must have accepted; change it to ask everyone again.
         "TERMS_VERSION": _env("TERMS_VERSION", "2026-11"),
         # Staff sessions end after this many idle minutes; residents' after RESIDENT_IDLE_DAYS.

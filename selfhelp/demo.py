@@ -174,9 +174,11 @@ def load_demo_guidance(now: datetime) -> None:
     from selfhelp.checkins.models import Snippet
 
     db.add_all([
-        Snippet(owner_id=None, title="Takk for sjekk-inn", created_at=now,
+        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Takk for sjekk-inn",
+                created_at=now,
                 body="Hei {fornavn}! Takk for at du sendte sjekk-inn denne uka."),
-        Snippet(owner_id=None, title="Neste modul", created_at=now,
+        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Neste modul",
+                created_at=now,
                 body="Neste uke åpner en ny modul. Ta gjerne med deg det du lærte i «{modul}»."),
     ])
     checkin = checkins.current_checkin(enrolment, local(now).date())

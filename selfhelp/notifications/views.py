@@ -21,7 +21,9 @@ from selfhelp.notifications.delivery import failed_notifications
 from selfhelp.notifications.email import list_mail_files, mail_viewer_enabled, mask_token_links
 from selfhelp.notifications.forms import SettingsForm
 from selfhelp.notifications.models import Notification, NotificationSettings
-from selfhelp.notifications.preferences import defaults, mute, read_unsubscribe_token
+from selfhelp.notifications.preferences import (
+    UnsubscribeLinkExpired, defaults, mute, read_unsubscribe_token,
+)
 from selfhelp.security import roles_required
 
 bp = Blueprint("notifications", __name__)
@@ -93,7 +95,10 @@ def settings():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @validates_csrf_in_form  # the signed token in the link is the credential (RFC 8058 one-click)
 def unsubscribe(token: str):
-    found = read_unsubscribe_token(token)
+    try:
+        found = read_unsubscribe_token(token)
+    except UnsubscribeLinkExpired:
+        return render_template("notifications/unsubscribe.html", topic=None, expired=True), 410
     if found is None:
         return render_template("notifications/unsubscribe.html", topic=None), 404
     user_id, topic_name = found
