@@ -131,6 +131,15 @@ def write_mail_file(msg: EmailMessage, name: str) -> Path:
     return path
 
 
+def _sent_at(header: str | None) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        return None
+
+
 def list_mail_files(limit: int = 100) -> list[dict]:
     """The newest mails written by the file backend, for the admin page."""
     from email import policy
@@ -144,7 +153,7 @@ def list_mail_files(limit: int = 100) -> list[dict]:
         msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         body = msg.get_body(preferencelist=("plain",))
         out.append({"file": path.name, "to": msg["To"], "subject": msg["Subject"],
-                    "date": msg["Date"], "text": body.get_content() if body else ""})
+                    "date": _sent_at(msg["Date"]), "text": body.get_content() if body else ""})
     return out
 
 
