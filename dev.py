@@ -41,7 +41,10 @@ def ensure_venv(extras: str) -> None:
 
 def run_app() -> int:
     ensure_venv("")
-    env = {**os.environ, "FLASK_APP": "selfhelp"}
+    # The local demo shows verification, reset and invitation links in the mail viewer, so a
+    # newcomer can try everything offline. Never set this on a server.
+    env = {**os.environ, "FLASK_APP": "selfhelp", "SELFHELP_DEMO_MODE": "1",
+           "SELFHELP_DEMO_MAIL_SHOW_LINKS": "1"}
     selfhelp = str(BIN / "selfhelp")
     subprocess.run([selfhelp, "setup", "--demo"], check=True, cwd=ROOT, env=env)
     # The scheduler sends due notifications (reminders land in instance/mail, shown on the admin

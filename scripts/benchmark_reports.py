@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, func, insert, select  # noqa: E402
 
 from selfhelp import create_app  # noqa: E402
-from selfhelp.accounts.models import StaffMunicipality, StaffQualification, User, UserRole  # noqa: E402
+from selfhelp.accounts.models import LeaderRegistration, StaffMunicipality, User, UserRole  # noqa: E402
 from selfhelp.checkins.models import Checkin, GuideAssignment  # noqa: E402
 from selfhelp.clock import OSLO  # noqa: E402
 from selfhelp.content import get_catalogue  # noqa: E402
@@ -106,7 +106,10 @@ def generate(residents: int, cohorts: int, answers: int, seed: int = 7) -> dict:
     for i, lid in enumerate(leader_ids):
         user(lid, f"bench-leader{i}@example.com", f"Kursleder {i:02d}", ["course_leader"])
         for q in ("kid_leader", "kib_leader", "du_leader"):
-            out.add(StaffQualification, {"user_id": lid, "qualification": q})
+            out.add(LeaderRegistration, {"user_id": lid, "qualification": q,
+                                         "course_date": date(2024, 1, 15),
+                                         "certificate_number": f"BENCH-{lid}-{q}",
+                                         "recorded_by_id": admin_id, "recorded_at": now})
     for sid in staff_ids:
         out.add(StaffMunicipality, {"user_id": sid, "municipality_code": HOME})
 

@@ -80,6 +80,15 @@ def setup(ctx, with_demo: bool):
     """Migrate the database and (with --demo) load demo data."""
     ctx.invoke(db_upgrade)
     if with_demo:
+        from pathlib import Path
+
+        from flask import current_app
+
+        from selfhelp.config import DEMO_MARKER
+
+        # Demo mode from now on: the mail viewer exists (with the file mail backend only).
+        (Path(current_app.instance_path) / DEMO_MARKER).write_text(
+            "Written by `selfhelp setup --demo`. Delete this file to leave demo mode.\n")
         ctx.invoke(demo)
 
 

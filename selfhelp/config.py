@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Written into the instance folder by `selfhelp setup --demo`: this installation is a demo.
+DEMO_MARKER = "demo-mode"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -44,6 +46,12 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env("MAIL_USE_TLS", "0") == "1",
         "MAIL_SENDER": _env("MAIL_SENDER", "selfhelp <noreply@selfhelp.local>"),
+        # The demo's mail viewer (/admin/mail) exists only in demo mode: SELFHELP_DEMO_MODE=1, or
+        # the marker file `selfhelp setup --demo` writes; and never with the SMTP backend.
+        "DEMO_MODE": _env("DEMO_MODE", "0") == "1" or (instance / DEMO_MARKER).exists(),
+        # Even then, links that carry a token (verify, reset, invitation, unsubscribe, calendar)
+        # are masked unless this is on; only the local demo (`python3 dev.py`) turns it on.
+        "DEMO_MAIL_SHOW_LINKS": _env("DEMO_MAIL_SHOW_LINKS", "0") == "1",
         # "file" writes texts to instance/sms (the embedded default); "console" prints them.
         "SMS_BACKEND": _env("SMS_BACKEND", "file"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -62,6 +70,8 @@ def load_config(instance_path: str) -> dict:
         "VERIFY_TOKEN_HOURS": 48,
         "RESET_TOKEN_MINUTES": 60,
         "INVITATION_TOKEN_DAYS": 7,
+        # One-click unsubscribe links in notification emails stop working after this many days.
+        "UNSUBSCRIBE_TOKEN_DAYS": 60,
         #: The terms/privacy version residents must have accepted; change it to ask everyone again.
         "TERMS_VERSION": _env("TERMS_VERSION", "2026-11"),
         # Staff sessions end after this many idle minutes; residents' after RESIDENT_IDLE_DAYS.
@@ -110,6 +120,8 @@ class SettingsForTests:
             "PASSWORD_HASH_FAST": True,
             "BASE_URL": "http://localhost",
             "SERVER_NAME": None,
+            "DEMO_MODE": False,
+            "DEMO_MAIL_SHOW_LINKS": False,
         }
         if self.mail_port:
             out.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=self.mail_port)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from selfhelp.accounts.models import StaffMunicipality, StaffQualification, User, UserRole
+from selfhelp.accounts.models import LeaderRegistration, StaffMunicipality, User, UserRole
 from selfhelp.db import db
 from selfhelp.security import hash_password
 
@@ -38,9 +38,16 @@ def demo_people(today: date) -> list[dict]:
         dict(email="veileder@demo.no", name="Ingrid Hansen", display_name="Ingrid (veileder)",
              roles=["guide"]),
         dict(email="kursleder@demo.no", name="Ola Johansen", display_name="Ola (kursleder)",
-             roles=["course_leader"], qualifications=["kid_leader", "kib_leader", "du_leader"]),
+             roles=["course_leader"],
+             # The leader register: (qualification, course date, certificate number), recorded by
+             # the demo admin.
+             register=[("kid_leader", date(2021, 3, 12), "KID-2021-0412"),
+                       ("kib_leader", date(2022, 9, 23), "KIB-2022-0117"),
+                       ("du_leader", date(2023, 2, 3), "DU-2023-0031")]),
         dict(email="kursleder2@demo.no", name="Amina Rahimi", display_name="Amina (kursleder)",
-             roles=["course_leader", "guide"], qualifications=["kid_leader", "du_leader"]),
+             roles=["course_leader", "guide"],
+             register=[("kid_leader", date(2022, 5, 20), "KID-2022-0688"),
+                       ("du_leader", date(2023, 2, 3), "DU-2023-0032")]),
         dict(email="admin@demo.no", name="Per Olsen", roles=["admin"]),
     ]
 
@@ -106,11 +113,10 @@ def load_demo(now: datetime) -> list[User]:
             user.municipalities_served = [StaffMunicipality(municipality_code=DEMO_MUNICIPALITY)]
             user.totp_secret = DEMO_TOTP_SECRET
             user.totp_enabled_at = now
-        user.qualifications = [StaffQualification(qualification=q)
-                               for q in person.get("qualifications", [])]
         db.add(user)
         created.append(user)
     db.flush()
+    _register_demo_leaders(now)
     load_demo_cohorts(now)
     if any(u.email == "deltaker@demo.no" for u in created):
         load_demo_guidance(now)
@@ -119,6 +125,20 @@ def load_demo(now: datetime) -> list[User]:
 
         load_report_demo(now, DEMO_MUNICIPALITY)
     return created
+
+
+def _register_demo_leaders(now: datetime) -> None:
+    """The demo admin has recorded the demo course leaders' trainings in the leader register."""
+    admin = db.scalar(select(User).where(User.email == "admin@demo.no"))
+    for person in demo_people(now.date()):
+        user = db.scalar(select(User).where(User.email == person["email"]))
+        for qualification, course_date, number in person.get("register", []):
+            if qualification in user.qualification_names:
+                continue
+            user.leader_registrations.append(LeaderRegistration(
+                qualification=qualification, course_date=course_date, certificate_number=number,
+                recorded_by_id=admin.id if admin else None, recorded_at=now))
+    db.flush()
 
 
 def load_demo_guidance(now: datetime) -> None:
@@ -154,9 +174,11 @@ def load_demo_guidance(now: datetime) -> None:
     from selfhelp.checkins.models import Snippet
 
     db.add_all([
-        Snippet(owner_id=None, title="Takk for sjekk-inn", created_at=now,
+        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Takk for sjekk-inn",
+                created_at=now,
                 body="Hei {fornavn}! Takk for at du sendte sjekk-inn denne uka."),
-        Snippet(owner_id=None, title="Neste modul", created_at=now,
+        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Neste modul",
+                created_at=now,
                 body="Neste uke åpner en ny modul. Ta gjerne med deg det du lærte i «{modul}»."),
     ])
     checkin = checkins.current_checkin(enrolment, local(now).date())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timezone
 
-from selfhelp.accounts.models import StaffMunicipality, StaffQualification, User, UserRole
+from selfhelp.accounts.models import LeaderRegistration, StaffMunicipality, User, UserRole
 from selfhelp.db import db
 from selfhelp.security import hash_password
 
@@ -51,7 +51,11 @@ def make_staff(*, roles: list[str], municipalities: list[str] | None = None,
     user = make_user(roles=roles, **fields)
     user.municipalities_served = [StaffMunicipality(municipality_code=m)
                                   for m in (municipalities if municipalities is not None else [MUNICIPALITY])]
-    user.qualifications = [StaffQualification(qualification=q) for q in (qualifications or [])]
+    # Recorded in the leader register as an admin would (course date and certificate number).
+    user.leader_registrations = [
+        LeaderRegistration(qualification=q, course_date=date(2024, 1, 15),
+                           certificate_number=f"TEST-{user.id}-{q}", recorded_at=user.created_at)
+        for q in (qualifications or [])]
     db.flush()
     return user
 

@@ -27,8 +27,9 @@ ACCESS: dict[str, set[str]] = {
     "pages.language": EVERYONE,
     "pages.dashboard": LOGGED_IN,
     "accounts.signup": EVERYONE,
-    "accounts.check_email": LOGGED_IN,
-    "accounts.resend_verification": LOGGED_IN,
+    # Anonymous too: sign-up does not log in (it must answer the same for known addresses).
+    "accounts.check_email": EVERYONE,
+    "accounts.resend_verification": EVERYONE,
     "accounts.verify_email": EVERYONE,
     "accounts.login": EVERYONE,
     "accounts.logout": EVERYONE,
@@ -50,6 +51,9 @@ ACCESS: dict[str, set[str]] = {
     "staff.edit": ADMIN,
     "staff.resend_invitation": ADMIN,
     "staff.profile": STAFF,
+    "staff.leader_register_list": ADMIN,
+    "staff.leader_register_member": ADMIN,
+    "staff.leader_register_revoke": ADMIN,
     "notifications.mail_outbox": ADMIN,
     "notifications.failed": ADMIN,
     "notifications.retry": ADMIN,
@@ -156,12 +160,17 @@ def _sample_objects(db, personas) -> dict:
     notification = Notification(recipient_id=personas["resident"].id, kind="new_message",
                                 occurrence="sample", channel="email", created_at=now(),
                                 due_at=now(), state="sent", shown_at=now(), context={"link": "/messages"})
-    db.add_all([flag, snippet, notification])
+    from selfhelp.accounts.models import LeaderRegistration
+
+    registration = LeaderRegistration(user_id=personas["guide"].id, qualification="kid_leader",
+                                      certificate_number="X-1", recorded_at=now())
+    db.add_all([flag, snippet, notification, registration])
     db.commit()
     return {"answer_id": answer.id, "cohort_id": cohort.id, "session_id": cohort.sessions[0].id,
             "application_id": application.id, "calendar_token": application.calendar_token,
             "resident_id": personas["resident"].id, "flag_id": flag.id, "snippet_id": snippet.id,
-            "enrolment_id": enrolment.id, "notification_id": notification.id}
+            "enrolment_id": enrolment.id, "notification_id": notification.id,
+            "entry_id": registration.id}
 
 
 def _url_values(rule, personas) -> dict:
@@ -183,7 +192,7 @@ def _url_values(rule, personas) -> dict:
         elif name == "occasion":
             values[name] = "start"
         elif name in ("answer_id", "cohort_id", "session_id", "application_id", "resident_id",
-                      "flag_id", "snippet_id", "enrolment_id", "notification_id"):
+                      "flag_id", "snippet_id", "enrolment_id", "notification_id", "entry_id"):
             values[name] = personas[name]
         else:
             raise AssertionError(f"{rule.rule}: add a sample value for <{name}> in _url_values")

@@ -5,10 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField, EmailField, PasswordField, RadioField, SelectField,
-    SelectMultipleField, StringField,
-)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import (
     DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError,
 )
@@ -149,25 +146,32 @@ class NewPasswordForm(FlaskForm):
     password, password_confirm = _new_password_fields()
 
 
-class StaffFieldsMixin:
-    display_name = StringField(_l("Visningsnavn (det innbyggerne ser)"), validators=[
+def _display_name_field():
+    return StringField(_l("Visningsnavn (det innbyggerne ser)"), validators=[
         Optional(), Length(max=120, message=_l("Visningsnavnet kan ha høyst 120 tegn.")),
         NoControlCharacters()])
-    municipalities = SelectMultipleField(_l("Kommuner du betjener"), validate_choice=False)
-    qualifications = MultiCheckboxField(_l("Kvalifikasjoner"), validate_choice=False)
 
-    def _set_staff_choices(self):
-        self.municipalities.choices = municipalities.choices()
-        self.qualifications.choices = qualification_choices()
+
+class StaffFieldsMixin:
+    """What an admin sets for a staff member: only municipalities the admin serves are offered."""
+
+    display_name = _display_name_field()
+    municipalities = MultiCheckboxField(_l("Kommuner hen betjener"), validate_choice=False)
+
+    def _set_staff_choices(self, admin_codes: set[str]):
+        self._admin_codes = set(admin_codes)
+        self.municipalities.choices = [(code, municipalities.municipality_name(code))
+                                       for code in sorted(admin_codes)]
 
     def validate_municipalities(self, field):
+        codes = set(field.data or [])
+        if not codes:
+            raise ValidationError(_l("Velg minst én kommune."))
         known = municipalities.by_number()
-        if any(code not in known for code in field.data or []):
+        if any(code not in known for code in codes):
             raise ValidationError(_l("Velg kommuner fra lista."))
-
-    def validate_qualifications(self, field):
-        if not set(field.data or []) <= set(dict(qualification_choices())):
-            raise ValidationError(_l("Velg kvalifikasjoner fra lista."))
+        if not codes <= self._admin_codes:
+            raise ValidationError(_l("Du kan bare gi tilgang til kommuner du selv administrerer."))
 
 
 class RolesMixin:
@@ -183,9 +187,9 @@ class InviteStaffForm(RolesMixin, StaffFieldsMixin, FlaskForm):
     name = _name_field()
     email = _email_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, admin_codes: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self._set_staff_choices()
+        self._set_staff_choices(admin_codes)
         self.roles.choices = role_choices()
 
 
@@ -193,16 +197,43 @@ class EditStaffForm(RolesMixin, StaffFieldsMixin, FlaskForm):
     name = _name_field()
     active = BooleanField(_l("Har tilgang (kan logge inn)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, admin_codes: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self._set_staff_choices()
+        self._set_staff_choices(admin_codes)
         self.roles.choices = role_choices()
 
 
-class StaffProfileForm(StaffFieldsMixin, FlaskForm):
+class StaffProfileForm(FlaskForm):
+    """A staff member's own profile: only what does not widen anyone's access."""
+
+    display_name = _display_name_field()
+
+
+class LeaderRegistrationForm(FlaskForm):
+    qualification = SelectField(_l("Kvalifikasjon"), validate_choice=False, validators=[
+        DataRequired(_l("Velg kvalifikasjon."))])
+    course_date = DateInput(_l("Kursdato (da opplæringen ble fullført)"), validators=[
+        InputRequired(_l("Skriv datoen kurset ble fullført (dag, måned og år)."))])
+    certificate_number = StringField(_l("Kursbevis- eller kursnummer"), filters=[_strip], validators=[
+        DataRequired(_l("Skriv nummeret på kursbeviset eller kurset.")),
+        Length(max=60, message=_l("Nummeret kan ha høyst 60 tegn.")),
+        NoControlCharacters()])
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._set_staff_choices()
+        self.qualification.choices = [("", _l("Velg kvalifikasjon"))] + qualification_choices()
+
+    def validate_qualification(self, field):
+        if field.data not in dict(qualification_choices()):
+            raise ValidationError(_l("Velg kvalifikasjon fra lista."))
+
+    def validate_course_date(self, field):
+        if field.data is None:
+            return
+        if field.data > date.today():
+            raise ValidationError(_l("Kursdatoen kan ikke være i framtiden."))
+        if field.data.year < 1990:
+            raise ValidationError(_l("Sjekk årstallet i kursdatoen."))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -1,18 +1,31 @@
 """People: residents and staff, their roles, one-time tokens and login attempts."""
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.crypto import EncryptedString
 from selfhelp.db import Base, UTCDateTime, utcnow
 
 REFERRAL_SOURCES = ("self", "gp", "nav", "school", "other")
-QUALIFICATIONS = ("kid_leader", "kib_leader", "du_leader")
+
+
+class Qualification(str, enum.Enum):
+    """A course-leader qualification, recorded by an admin in the leader register."""
+
+    KID = "kid_leader"
+    KIB = "kib_leader"
+    DU = "du_leader"
+
+
+QUALIFICATIONS = tuple(q.value for q in Qualification)
 GENDERS = ("female", "male", "other", "unspoken")
 WORK_STATUSES = ("working", "sick_leave", "nav_benefits", "student", "unemployed", "retired", "other",
                  "unspoken")
@@ -71,8 +84,10 @@ class User(UserMixin, Base):
     municipalities_served: Mapped[list[StaffMunicipality]] = relationship(
         lazy="selectin", cascade="all, delete-orphan"
     )
-    qualifications: Mapped[list[StaffQualification]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan"
+    #: The leader register's entries for this person (revoked ones too, for the history).
+    leader_registrations: Mapped[list[LeaderRegistration]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", foreign_keys="LeaderRegistration.user_id",
+        order_by="LeaderRegistration.recorded_at",
     )
 
     # Flask-Login
@@ -111,7 +126,8 @@ class User(UserMixin, Base):
 
     @property
     def qualification_names(self) -> set[str]:
-        return {q.qualification for q in self.qualifications}
+        """Qualifications in force: registered by an admin and not revoked."""
+        return {r.qualification for r in self.leader_registrations if r.revoked_at is None}
 
     @property
     def shown_name(self) -> str:
@@ -150,14 +166,33 @@ class StaffMunicipality(Base):
     municipality_code: Mapped[str] = mapped_column(String(4), index=True)
 
 
-class StaffQualification(Base):
-    __tablename__ = "staff_qualifications"
-    __table_args__ = (UniqueConstraint("user_id", "qualification"),)
+class LeaderRegistration(Base):
+    """One entry in the leader register: an admin recorded that a staff member completed a
+    course-leader training (course date, certificate or course number). Entries are revoked, never
+    deleted, so the register keeps its history. Staff cannot declare qualifications themselves."""
+
+    __tablename__ = "leader_register"
+    __table_args__ = (
+        CheckConstraint("qualification IN ('kid_leader', 'kib_leader', 'du_leader')",
+                        name="qualification_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: One of QUALIFICATIONS.
+    #: One of Qualification's values.
     qualification: Mapped[str] = mapped_column(String(20))
+    #: The day the training was completed (null only for entries moved from the old profile field).
+    course_date: Mapped[date | None] = mapped_column(Date)
+    #: Certificate or course number from the course provider (null only for moved entries).
+    certificate_number: Mapped[str | None] = mapped_column(String(60))
+    #: The admin who recorded it (null for entries moved from the old self-declared field).
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id], lazy="joined")
 
 
 class AccountToken(Base):

@@ -7,9 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from selfhelp.accounts.models import (
-    QUALIFICATIONS, StaffMunicipality, StaffQualification, User, UserRole, new_security_stamp,
-)
+from selfhelp.accounts.models import StaffMunicipality, User, UserRole, new_security_stamp
 from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
 from selfhelp.accounts.tokens import issue_token, retire_tokens, use_token
 from selfhelp.db import db
@@ -52,13 +50,20 @@ class ResidentSignup:
     work_status: str | None = None
 
 
-def register_resident(data: ResidentSignup, now: datetime) -> User:
-    """Create a resident account (no referral needed) and send the verification link."""
-    if find_by_email(data.email):
-        raise AccountError("email_taken")
+def register_resident(data: ResidentSignup, now: datetime) -> User | None:
+    """Create a resident account (no referral needed) and send the verification link.
+
+    If the address already has an account, nothing is created and its owner gets an email
+    instead (None is returned): the caller answers exactly as for a new account, so sign-up never
+    reveals that someone uses the service. The password is hashed either way (same timing)."""
+    password_hash = hash_password(data.password)
+    existing = find_by_email(data.email)
+    if existing is not None:
+        tell_owner_of_signup_attempt(existing)
+        return None
     user = User(
         email=normalise_email(data.email), name=data.name.strip(),
-        password_hash=hash_password(data.password), birth_date=data.birth_date,
+        password_hash=password_hash, birth_date=data.birth_date,
         municipality_code=data.municipality_code, phone=(data.phone or None),
         referral_source=data.referral_source, locale=data.locale,
         gender=data.gender or None, work_status=data.work_status or None,
@@ -69,6 +74,13 @@ def register_resident(data: ResidentSignup, now: datetime) -> User:
     db.flush()
     send_verification(user, now)
     return user
+
+
+def tell_owner_of_signup_attempt(user: User) -> bool:
+    """Someone signed up with this person's address: tell them, with links to log in or reset."""
+    return try_send_email(user.email, "signup_attempt", user.locale, name=user.first_name,
+                          login_link=_link("accounts.login"),
+                          reset_link=_link("accounts.forgot_password"))
 
 
 def send_verification(user: User, now: datetime) -> bool:
@@ -169,7 +181,6 @@ class StaffDetails:
     display_name: str | None
     roles: list[str]
     municipality_codes: list[str]
-    qualifications: list[str]
 
 
 def _sync(collection: list, wanted: list[str], attr: str, make) -> None:
@@ -185,6 +196,26 @@ def _sync(collection: list, wanted: list[str], attr: str, make) -> None:
     collection.extend(make(value) for value in wanted if value not in present)
 
 
+# --- the municipality boundary -----------------------------------------------------------------
+#
+# Municipalities are separate data controllers. Nobody changes their own roles or municipalities
+# (nor their qualifications: see leader_register); an admin grants only municipalities they serve
+# themselves, and manages only staff who serve nothing but the admin's municipalities.
+
+def can_manage(actor: User, member: User) -> bool:
+    """May this admin change the member's roles, municipalities, access or register entries?"""
+    codes = member.municipality_codes
+    return actor.has_role("admin") and bool(codes) and codes <= actor.municipality_codes
+
+
+def _check_scope(actor: User, details: StaffDetails) -> None:
+    codes = set(details.municipality_codes)
+    if not codes:
+        raise AccountError("no_municipality")
+    if not codes <= actor.municipality_codes:
+        raise AccountError("municipality_outside")
+
+
 def _apply_staff_details(user: User, details: StaffDetails) -> None:
     roles = [r for r in details.roles if r in STAFF_ROLES]
     if not roles:
@@ -195,15 +226,15 @@ def _apply_staff_details(user: User, details: StaffDetails) -> None:
     _sync(user.roles, keep_resident + roles, "role", lambda r: UserRole(role=r))
     _sync(user.municipalities_served, details.municipality_codes, "municipality_code",
           lambda code: StaffMunicipality(municipality_code=code))
-    _sync(user.qualifications, [q for q in details.qualifications if q in QUALIFICATIONS],
-          "qualification", lambda q: StaffQualification(qualification=q))
 
 
 def invite_staff(actor: User, email: str, details: StaffDetails, locale: str,
                  now: datetime) -> User:
-    """An admin invites a staff member; they get a link to set their password."""
+    """An admin invites a staff member for (some of) the admin's own municipalities; they get a
+    link to set their password."""
     if not actor.has_role("admin"):
         raise AccountError("forbidden")
+    _check_scope(actor, details)
     if find_by_email(email):
         raise AccountError("email_taken")
     user = User(email=normalise_email(email), name=details.name, locale=locale, created_at=now)
@@ -233,21 +264,28 @@ def accept_invitation(raw_token: str, password: str, now: datetime) -> User:
 
 
 def update_staff(actor: User, user: User, details: StaffDetails, active: bool) -> None:
-    """An admin changes a staff member's roles, municipalities, qualifications or access."""
+    """An admin changes a staff member's name, roles, municipalities or access.
+
+    Admins editing themselves may change only their names: never their own roles,
+    municipalities or access."""
     if not actor.has_role("admin"):
         raise AccountError("forbidden")
-    if user.id == actor.id and ("admin" not in details.roles or not active):
-        raise AccountError("cannot_demote_self")
+    if user.id == actor.id:
+        if not active or set(details.roles) != user.role_names - {"resident"}:
+            raise AccountError("own_roles")
+        if set(details.municipality_codes) != user.municipality_codes:
+            raise AccountError("own_municipalities")
+    elif not can_manage(actor, user):
+        raise AccountError("outside_scope")
+    _check_scope(actor, details)
     _apply_staff_details(user, details)
     user.active = active
 
 
-def update_own_staff_profile(user: User, display_name: str | None,
-                             municipality_codes: list[str], qualifications: list[str]) -> None:
-    """Staff keep their own display name, municipalities served and qualifications up to date."""
-    _apply_staff_details(user, StaffDetails(
-        name=user.name, display_name=display_name, roles=sorted(user.role_names & set(STAFF_ROLES)),
-        municipality_codes=municipality_codes, qualifications=qualifications))
+def update_own_staff_profile(user: User, display_name: str | None) -> None:
+    """Staff keep their own display name up to date; roles, municipalities and qualifications
+    are set by an admin."""
+    user.display_name = (display_name or "").strip() or None
 
 
 def set_locale(user: User | None, locale: str) -> None:
@@ -269,18 +307,17 @@ def create_admin(email: str, name: str, password: str, municipality_codes: list[
     _apply_staff_details(user, StaffDetails(
         name=name, display_name=None,
         roles=sorted((user.role_names & set(STAFF_ROLES)) | {"admin"}),
-        municipality_codes=municipality_codes or sorted(user.municipality_codes),
-        qualifications=sorted(user.qualification_names)))
+        municipality_codes=municipality_codes or sorted(user.municipality_codes)))
     db.flush()
     return user
 
 
 def staff_members(admin: User) -> list[User]:
-    """Staff an admin manages: everyone with a staff role who serves one of the admin's municipalities,
-    plus staff with no municipality yet (so nobody invited gets lost)."""
+    """Staff an admin sees: everyone with a staff role who serves one of the admin's municipalities.
+    Those who also serve other municipalities are listed but cannot be changed (see can_manage)."""
     staff = db.scalars(
         select(User).join(UserRole).where(UserRole.role.in_(STAFF_ROLES)).distinct()
         .order_by(User.name)
     ).all()
     mine = admin.municipality_codes
-    return [u for u in staff if not u.municipality_codes or u.municipality_codes & mine]
+    return [u for u in staff if u.municipality_codes & mine]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from selfhelp import clock
-from selfhelp.accounts import forms, services, twofactor
-from selfhelp.accounts.models import User
+from selfhelp.accounts import forms, leader_register, services, twofactor
+from selfhelp.accounts.models import LeaderRegistration, User
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import select_locale
@@ -16,17 +17,61 @@ from selfhelp.security import password_confirmation_required, roles_required
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
+#: Why a staff change was refused, by AccountError code: (form field, message).
+SCOPE_MESSAGES = {
+    "email_taken": ("email", _l("Det finnes allerede en konto med denne e-postadressen.")),
+    "no_municipality": ("municipalities", _l("Velg minst én kommune.")),
+    "municipality_outside": ("municipalities",
+                             _l("Du kan bare gi tilgang til kommuner du selv administrerer.")),
+    "own_roles": ("roles", _l("Du kan ikke endre dine egne roller eller stenge din egen tilgang. "
+                              "Be en annen administrator om det.")),
+    "own_municipalities": ("municipalities", _l("Du kan ikke endre hvilke kommuner du selv "
+                                                "betjener. Be en annen administrator om det.")),
+    "outside_scope": ("roles", _l("Hen betjener også kommuner du ikke administrerer, så du kan "
+                                  "ikke endre tilgangen til hen.")),
+    "no_role": ("roles", _l("Velg minst én rolle.")),
+}
+
+REGISTER_MESSAGES = {
+    "own_register": _l("Du kan ikke føre deg selv i kurslederregisteret. Be en annen "
+                       "administrator om det."),
+    "outside_scope": _l("Hen betjener også kommuner du ikke administrerer, så du kan ikke endre "
+                        "registeret for hen."),
+    "already_registered": _l("Denne kvalifikasjonen er allerede registrert. Trekk tilbake den "
+                             "gamle først hvis den skal erstattes."),
+    "prerequisite_missing": _l("KiB-kursleder bygger på KiD-kursleder. Registrer KiD-opplæringen "
+                               "først."),
+    "course_date_future": _l("Kursdatoen kan ikke være i framtiden."),
+    "certificate_missing": _l("Skriv nummeret på kursbeviset eller kurset."),
+    "unknown_qualification": _l("Velg kvalifikasjon fra lista."),
+    "already_revoked": _l("Registreringen var allerede trukket tilbake."),
+}
+
+
 def _details(form) -> services.StaffDetails:
     return services.StaffDetails(
         name=form.name.data, display_name=form.display_name.data, roles=form.roles.data,
-        municipality_codes=form.municipalities.data or [],
-        qualifications=form.qualifications.data or [])
+        municipality_codes=form.municipalities.data or [])
+
+
+def _show_refusal(form, error: services.AccountError) -> None:
+    name, message = SCOPE_MESSAGES.get(error.code, ("roles", SCOPE_MESSAGES["outside_scope"][1]))
+    getattr(form, name).errors.append(str(message))
 
 
 def _managed_staff_member(user_id: int) -> User:
+    """A staff member this admin sees (serves one of the admin's municipalities), else 404."""
     user = db.get(User, user_id)
     if user is None or user not in services.staff_members(current_user):
         abort(404)
+    return user
+
+
+def _changeable_staff_member(user_id: int) -> User:
+    """A staff member this admin may change (serves only the admin's municipalities), else 403."""
+    user = _managed_staff_member(user_id)
+    if not services.can_manage(current_user, user):
+        abort(403)
     return user
 
 
@@ -34,22 +79,22 @@ def _managed_staff_member(user_id: int) -> User:
 @roles_required("admin")
 def index():
     return render_template("accounts/staff_list.html", staff=services.staff_members(current_user),
-                           resend_form=EmptyForm())
+                           resend_form=EmptyForm(), can_manage=services.can_manage)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
 @roles_required("admin")
 @validates_csrf_in_form
 def invite():
-    form = forms.InviteStaffForm()
+    form = forms.InviteStaffForm(admin_codes=current_user.municipality_codes)
     if not form.is_submitted():
         form.municipalities.data = sorted(current_user.municipality_codes)
     if form.validate_on_submit():
         try:
             services.invite_staff(current_user, form.email.data, _details(form), select_locale(),
                                   clock.now())
-        except services.AccountError:
-            form.email.errors.append(_("Det finnes allerede en konto med denne e-postadressen."))
+        except services.AccountError as error:
+            _show_refusal(form, error)
         else:
             db.commit()
             flash(_("Invitasjonen er sendt til %(email)s.", email=form.email.data), "success")
@@ -62,31 +107,32 @@ def invite():
 @validates_csrf_in_form
 def edit(user_id: int):
     user = _managed_staff_member(user_id)
-    form = forms.EditStaffForm()
+    if not services.can_manage(current_user, user) and user.id != current_user.id:
+        return render_template("accounts/staff_outside.html", member=user), 403
+    form = forms.EditStaffForm(admin_codes=current_user.municipality_codes)
     if not form.is_submitted():
         form.name.data = user.name
         form.display_name.data = user.display_name
         form.roles.data = sorted(user.role_names - {"resident"})
         form.municipalities.data = sorted(user.municipality_codes)
-        form.qualifications.data = sorted(user.qualification_names)
         form.active.data = user.active
     if form.validate_on_submit():
         try:
             services.update_staff(current_user, user, _details(form), form.active.data)
-        except services.AccountError:
-            form.roles.errors.append(_("Du kan ikke ta bort din egen administratortilgang."))
+        except services.AccountError as error:
+            _show_refusal(form, error)
         else:
             db.commit()
             flash(_("Endringene er lagret."), "success")
             return redirect(url_for("staff.index"))
     return render_template("accounts/staff_edit.html", form=form, member=user,
-                           reset_form=EmptyForm())
+                           reset_form=EmptyForm(), is_self=user.id == current_user.id)
 
 
 @bp.route("/<int:user_id>/resend-invitation", methods=["POST"])
 @roles_required("admin")
 def resend_invitation(user_id: int):
-    user = _managed_staff_member(user_id)
+    user = _changeable_staff_member(user_id)
     if user.password_hash is None:
         services.send_invitation(current_user, user, clock.now())
         db.commit()
@@ -99,7 +145,7 @@ def resend_invitation(user_id: int):
 def reset_second_factor(user_id: int):
     """A staff member lost their phone: clear the second factor; they set it up again at next
     login. Written to the audit log."""
-    user = _managed_staff_member(user_id)
+    user = _changeable_staff_member(user_id)
     twofactor.reset_second_factor(current_user, user, clock.now())
     db.commit()
     flash(_("Totrinnsinnloggingen til %(name)s er nullstilt. Neste gang hen logger inn, må "
@@ -114,12 +160,8 @@ def profile():
     form = forms.StaffProfileForm()
     if not form.is_submitted():
         form.display_name.data = current_user.display_name
-        form.municipalities.data = sorted(current_user.municipality_codes)
-        form.qualifications.data = sorted(current_user.qualification_names)
     if form.validate_on_submit():
-        services.update_own_staff_profile(current_user, form.display_name.data,
-                                          form.municipalities.data or [],
-                                          form.qualifications.data or [])
+        services.update_own_staff_profile(current_user, form.display_name.data)
         db.commit()
         flash(_("Profilen er lagret."), "success")
         return redirect(url_for("staff.profile"))
@@ -136,3 +178,80 @@ def new_recovery_codes():
     db.commit()
     return render_template("accounts/recovery_codes.html", codes=codes,
                            target=url_for("staff.profile"), renewed=True)
+
+
+# --- the leader register --------------------------------------------------------------------------
+
+@bp.route("/leader-register")
+@roles_required("admin")
+def leader_register_list():
+    """Every entry in force for the staff this admin sees, and the history of revoked ones."""
+    staff = services.staff_members(current_user)
+    return render_template("accounts/leader_register.html", staff=staff,
+                           can_manage=services.can_manage)
+
+
+@bp.route("/<int:user_id>/leader-register", methods=["GET", "POST"])
+@roles_required("admin")
+@validates_csrf_in_form
+def leader_register_member(user_id: int):
+    """One staff member's entries: add a completed training, or revoke one (after a confirmation)."""
+    member = _managed_staff_member(user_id)
+    changeable = services.can_manage(current_user, member) and member.id != current_user.id
+    form = forms.LeaderRegistrationForm()
+    status = 200
+    if form.is_submitted() and not changeable:
+        status = 403
+        form.form_errors.append(str(REGISTER_MESSAGES[
+            "own_register" if member.id == current_user.id else "outside_scope"]))
+    elif form.validate_on_submit():
+        try:
+            leader_register.register(current_user, member, form.qualification.data,
+                                     form.course_date.data, form.certificate_number.data,
+                                     clock.now(), clock.local(clock.now()).date())
+        except services.AccountError as error:
+            db.rollback()
+            form.form_errors.append(str(REGISTER_MESSAGES.get(error.code,
+                                                              REGISTER_MESSAGES["outside_scope"])))
+        else:
+            db.commit()
+            flash(_("Opplæringen er registrert."), "success")
+            return redirect(url_for("staff.leader_register_member", user_id=member.id))
+    return render_template("accounts/leader_register_member.html", member=member, form=form,
+                           changeable=changeable), status
+
+
+def _entry_of(member: User, entry_id: int) -> LeaderRegistration:
+    entry = db.get(LeaderRegistration, entry_id)
+    if entry is None or entry.user_id != member.id:
+        abort(404)
+    return entry
+
+
+@bp.route("/<int:user_id>/leader-register/<int:entry_id>/revoke", methods=["GET", "POST"])
+@roles_required("admin")
+@validates_csrf_in_form
+def leader_register_revoke(user_id: int, entry_id: int):
+    """Ask first, then revoke: the person can no longer lead courses that need it."""
+    member = _managed_staff_member(user_id)
+    entry = _entry_of(member, entry_id)
+    if not services.can_manage(current_user, member) or member.id == current_user.id:
+        form = forms.LeaderRegistrationForm(formdata=None)
+        form.form_errors.append(str(REGISTER_MESSAGES[
+            "own_register" if member.id == current_user.id else "outside_scope"]))
+        return render_template("accounts/leader_register_member.html", member=member, form=form,
+                               changeable=False), 403
+    confirm = EmptyForm()
+    if confirm.validate_on_submit():
+        try:
+            leader_register.revoke(current_user, entry, clock.now())
+        except services.AccountError as error:
+            db.rollback()
+            flash(str(REGISTER_MESSAGES.get(error.code, REGISTER_MESSAGES["outside_scope"])),
+                  "error")
+        else:
+            db.commit()
+            flash(_("Registreringen er trukket tilbake."), "success")
+        return redirect(url_for("staff.leader_register_member", user_id=member.id))
+    return render_template("accounts/leader_register_revoke.html", member=member, entry=entry,
+                           form=confirm)

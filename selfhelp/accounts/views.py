@@ -1,7 +1,7 @@
 """Sign-up, email verification, login, logout, password reset and accepting a staff invitation."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -41,31 +41,48 @@ def signup():
             phone=(form.phone.data or "").strip() or None,
             referral_source=form.referral_source.data, locale=select_locale(),
             gender=form.gender.data or None, work_status=form.work_status.data or None)
-        try:
-            user = services.register_resident(data, clock.now())
-        except services.AccountError:
-            form.email.errors.append(_("Det finnes allerede en konto med denne e-postadressen. "
-                                       "Logg inn, eller be om nytt passord."))
-        else:
-            db.commit()
-            login_session.complete_login(user)
-            return redirect(url_for("accounts.check_email"))
+        # The same answer whether or not the address has an account (its owner is told by
+        # email): nobody learns from sign-up that someone uses a mental-health service. The new
+        # person logs in after confirming the address.
+        services.register_resident(data, clock.now())
+        db.commit()
+        session[SIGNUP_EMAIL_KEY] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
 
 
+#: The address just signed up with, for the "check your email" page (the same for known ones).
+SIGNUP_EMAIL_KEY = "signup_email"
+
+
+def _unverified_address() -> str | None:
+    if current_user.is_authenticated:
+        return current_user.email
+    return session.get(SIGNUP_EMAIL_KEY)
+
+
 @bp.route("/signup/check-email")
-@login_required
 def check_email():
-    return render_template("accounts/check_email.html", form=EmptyForm())
+    email = _unverified_address()
+    if email is None:
+        return redirect(url_for("accounts.signup"))
+    verified = current_user.is_authenticated and current_user.email_verified_at is not None
+    return render_template("accounts/check_email.html", form=EmptyForm(), email=email,
+                           verified=verified)
 
 
 @bp.route("/verify/resend", methods=["POST"])
-@login_required
 def resend_verification():
-    if current_user.email_verified_at is None:
-        services.send_verification(current_user, clock.now())
+    """A new link for an address not confirmed yet; the answer never says whether it exists."""
+    email = _unverified_address()
+    if email is None:
+        return redirect(url_for("accounts.signup"))
+    user = services.find_by_email(email)
+    if (user is not None and user.email_verified_at is None and user.active
+            and user.password_hash is not None):
+        services.send_verification(user, clock.now())
         db.commit()
-    flash(_("Vi har sendt en ny lenke til %(email)s.", email=current_user.email), "success")
+    flash(_("Vi har sendt en ny lenke til %(email)s.", email=email), "success")
     return redirect(url_for("accounts.check_email"))
 
 
@@ -78,6 +95,9 @@ def verify_email(token: str):
         return render_template("accounts/token_problem.html", message=_token_message(error)), 400
     db.commit()
     flash(_("Takk! E-postadressen din er bekreftet."), "success")
+    if not current_user.is_authenticated:
+        # The link confirms the address; it never logs anyone in.
+        return redirect(url_for("accounts.login"))
     return redirect(url_for("pages.dashboard"))
 
 

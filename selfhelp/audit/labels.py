@@ -23,6 +23,7 @@ WHAT = {
     "audit_log": _l("tilgangsloggen"),
     "failed_notifications": _l("varsler som ikke kom fram"),
     "sent_mail": _l("e-post selfhelp har sendt deg (demoens e-postvisning)"),
+    "leader_register": _l("kurslederregisteret (registrert eller trukket tilbake opplæring)"),
 }
 
 ACTIONS = {

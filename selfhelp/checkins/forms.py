@@ -4,7 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
+)
+
+from selfhelp.accounts.municipalities import municipality_name
 
 from selfhelp.forms import DateInput, NoControlCharacters
 
@@ -53,9 +57,21 @@ class SnippetForm(FlaskForm):
         DataRequired(_l("Skriv teksten.")), Length(max=TEXT_MAX), NoControlCharacters()])
     shared = SelectField(_l("Hvem kan bruke den?"), validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality_codes: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.shared.choices = [("mine", _l("Bare meg")), ("shared", _l("Alle veiledere"))]
+        # A shared snippet belongs to one municipality: only its guides see it.
+        self.shared.choices = [("mine", _l("Bare meg"))] + [
+            (f"shared:{code}", _l("Alle veiledere i %(municipality)s",
+                                  municipality=municipality_name(code)))
+            for code in sorted(municipality_codes)]
+
+    def validate_shared(self, field):
+        if field.data not in dict(self.shared.choices):
+            raise ValidationError(_l("Velg hvem som kan bruke malen fra lista."))
+
+    @property
+    def shared_municipality(self) -> str | None:
+        return self.shared.data.split(":", 1)[1] if (self.shared.data or "").startswith("shared:") else None
 
 
 class ProgramActionForm(FlaskForm):

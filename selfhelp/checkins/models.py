@@ -108,13 +108,17 @@ class FeedbackDraft(Base):
 
 
 class Snippet(Base):
-    """A reusable feedback text with placeholders {fornavn} and {modul}; shared ones serve everyone."""
+    """A reusable feedback text with placeholders {fornavn} and {modul}; a shared one serves the
+    guides of one municipality (municipalities are separate data controllers)."""
 
     __tablename__ = "snippets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Null for a snippet shared by all guides.
+    #: Null for a snippet shared by the guides of `municipality_code`.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: For a shared snippet: the municipality whose guides may use it. Shared snippets made before
+    #: this column have none and are shown to nobody (their municipality is not known).
+    municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

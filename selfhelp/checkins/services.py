@@ -85,6 +85,10 @@ def add_absence(actor: User, guide: User, cover: User, starts_on: date, ends_on:
         raise CheckinError("dates")
     if cover.id == guide.id or not cover.has_role("guide"):
         raise CheckinError("cover")
+    # The cover sees the absent guide's residents: they must be a guide in every municipality
+    # the absent guide serves, never someone from outside (municipalities are separate).
+    if not guide.municipality_codes or not guide.municipality_codes <= cover.municipality_codes:
+        raise CheckinError("cover_municipality")
     absence = GuideAbsence(guide_id=guide.id, cover_id=cover.id, starts_on=starts_on, ends_on=ends_on,
                            created_by_id=actor.id, created_at=now)
     db.add(absence)
@@ -216,8 +220,18 @@ def acknowledge_flag(guide: User, flag: RiskFlag, note: str, now: datetime) -> N
 # --- snippets -------------------------------------------------------------------------------------
 
 def snippets_for(guide: User) -> list[Snippet]:
-    return list(db.scalars(select(Snippet).where((Snippet.owner_id == guide.id) | Snippet.owner_id.is_(None))
+    """The guide's own snippets and those shared in the municipalities they serve."""
+    shared_here = Snippet.owner_id.is_(None) & Snippet.municipality_code.in_(sorted(guide.municipality_codes))
+    return list(db.scalars(select(Snippet).where((Snippet.owner_id == guide.id) | shared_here)
                            .order_by(Snippet.owner_id.is_(None), Snippet.title)))
+
+
+def may_use_snippet(guide: User, snippet: Snippet | None) -> bool:
+    if snippet is None:
+        return False
+    if snippet.owner_id is not None:
+        return snippet.owner_id == guide.id
+    return snippet.municipality_code in guide.municipality_codes
 
 
 def fill_snippet(body: str, first_name: str, module_title: str) -> str:

@@ -142,7 +142,7 @@ def feedback(resident_id: int):
 
 def _with_snippet(body: str, case: Case) -> str:
     snippet = db.get(Snippet, posted_id("snippet"))
-    if snippet is None or snippet.owner_id not in (None, current_user.id):
+    if not services.may_use_snippet(current_user, snippet):
         return body
     module = case.program.module(case.enrolment.current_module or "") or case.program.modules[0]
     text = services.fill_snippet(snippet.body, case.resident.first_name, module.text("nb").title)
@@ -221,9 +221,10 @@ def program_action(resident_id: int):
 @roles_required("guide")
 @validates_csrf_in_form
 def snippets():
-    form = forms.SnippetForm()
+    form = forms.SnippetForm(municipality_codes=current_user.municipality_codes)
     if form.validate_on_submit():
-        db.add(Snippet(owner_id=None if form.shared.data == "shared" else current_user.id,
+        shared_in = form.shared_municipality
+        db.add(Snippet(owner_id=None if shared_in else current_user.id, municipality_code=shared_in,
                        title=form.title.data, body=form.body.data, created_at=clock.now()))
         db.commit()
         flash(_("Malen er lagret."), "success")
@@ -267,6 +268,9 @@ def absence():
         except services.CheckinError as error:
             if error.code == "dates":
                 form.ends_on.errors.append(_("Sluttdatoen må være samme dag eller etter startdatoen."))
+            elif error.code == "cover_municipality":
+                form.cover.errors.append(_("Stedfortrederen må være veileder i de samme kommunene "
+                                           "som den som er borte."))
             else:
                 form.cover.errors.append(_("Velg en annen veileder som stedfortreder."))
         else:

@@ -6,7 +6,8 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from selfhelp.accounts.models import StaffMunicipality, StaffQualification, User, UserRole
+from selfhelp.accounts.leader_register import is_qualified
+from selfhelp.accounts.models import StaffMunicipality, User, UserRole
 from selfhelp.content.model import Course
 from selfhelp.courses.models import (
     Application, Attendance, Cohort, CohortLeader, CohortNote, CourseSession,
@@ -45,12 +46,13 @@ class CohortPlan:
 
 
 def qualified_leaders(course: Course, municipality_code: str) -> list[User]:
-    """Course leaders serving the municipality with the course's leader qualification."""
-    return list(db.scalars(
+    """Course leaders serving the municipality whom the leader register qualifies for the course
+    (KiB also needs KiD: see accounts.leader_register.PREREQUISITES)."""
+    leaders = db.scalars(
         select(User).join(UserRole).where(UserRole.role == "course_leader", User.active.is_(True))
-        .join(StaffQualification).where(StaffQualification.qualification == course.leader_qualification)
         .join(StaffMunicipality).where(StaffMunicipality.municipality_code == municipality_code)
-        .distinct().order_by(User.name)))
+        .distinct().order_by(User.name))
+    return [u for u in leaders if is_qualified(u, course.leader_qualification)]
 
 
 def check_plan(actor: User, plan: CohortPlan, course: Course, today: date) -> list[CohortError]:

@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import logging
+import re
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -130,6 +131,15 @@ def write_mail_file(msg: EmailMessage, name: str) -> Path:
     return path
 
 
+def _sent_at(header: str | None) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        return None
+
+
 def list_mail_files(limit: int = 100) -> list[dict]:
     """The newest mails written by the file backend, for the admin page."""
     from email import policy
@@ -143,7 +153,39 @@ def list_mail_files(limit: int = 100) -> list[dict]:
         msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         body = msg.get_body(preferencelist=("plain",))
         out.append({"file": path.name, "to": msg["To"], "subject": msg["Subject"],
-                    "date": msg["Date"], "text": body.get_content() if body else ""})
+                    "date": _sent_at(msg["Date"]), "text": body.get_content() if body else ""})
     return out
 
 
+
+
+#: A link that carries a secret: whoever has it can verify, reset, accept, unsubscribe or read.
+TOKEN_LINK = re.compile(r"\S*/(?:verify|reset-password|invitation|unsubscribe|calendar)/[^\s<>\"]+")
+
+
+def mail_viewer_enabled() -> bool:
+    """The demo's mail viewer exists only in demo mode with the file backend (never with SMTP)."""
+    cfg = current_app.config
+    return bool(cfg.get("DEMO_MODE")) and cfg["MAIL_BACKEND"] == "file"
+
+
+def mask_token_links(text: str, placeholder: str) -> str:
+    return TOKEN_LINK.sub(placeholder, text)
+
+
+def delete_mail_files_to(address: str) -> int:
+    """Remove the file backend's mail to `address` (when its account is closed)."""
+    folder = Path(current_app.config["MAIL_DIR"])
+    if not folder.exists():
+        return 0
+    from email import policy
+    from email.parser import BytesParser
+
+    removed = 0
+    wanted = address.strip().lower()
+    for path in folder.glob("*.eml"):
+        headers = BytesParser(policy=policy.default).parsebytes(path.read_bytes(), headersonly=True)
+        if str(headers["To"] or "").strip().lower() == wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from selfhelp.clock import local, wall_clock
@@ -68,18 +68,27 @@ def decide(kind: Kind, settings: NotificationSettings, now: datetime, has_phone:
 
 # ------------------------------------------------------------------ one-click unsubscribe
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+class UnsubscribeLinkExpired(Exception):
+    """The link is genuine but older than UNSUBSCRIBE_TOKEN_DAYS."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
 def unsubscribe_token(user_id: int, topic: str) -> str:
+    """A signed link that works for UNSUBSCRIBE_TOKEN_DAYS (a forwarded old mail stops working)."""
     return _serializer().dumps([user_id, topic])
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    """(user id, topic) or None for a broken, forged or non-mutable link."""
+    """(user id, topic) or None for a broken, forged or non-mutable link; raises
+    UnsubscribeLinkExpired for a genuine one that is too old."""
+    max_age = int(timedelta(days=current_app.config["UNSUBSCRIBE_TOKEN_DAYS"]).total_seconds())
     try:
-        user_id, topic = _serializer().loads(token)
+        user_id, topic = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise UnsubscribeLinkExpired() from error
     except (BadSignature, ValueError, TypeError):
         return None
     if not isinstance(user_id, int) or topic not in TOPICS or not TOPICS[topic].can_mute:

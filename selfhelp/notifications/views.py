@@ -18,10 +18,12 @@ from selfhelp.i18n import current_locale
 from selfhelp.notifications import centre
 from selfhelp.notifications.catalogue import TOPICS, kind_of, topics_for
 from selfhelp.notifications.delivery import failed_notifications
-from selfhelp.notifications.email import list_mail_files
+from selfhelp.notifications.email import list_mail_files, mail_viewer_enabled, mask_token_links
 from selfhelp.notifications.forms import SettingsForm
 from selfhelp.notifications.models import Notification, NotificationSettings
-from selfhelp.notifications.preferences import defaults, mute, read_unsubscribe_token
+from selfhelp.notifications.preferences import (
+    UnsubscribeLinkExpired, defaults, mute, read_unsubscribe_token,
+)
 from selfhelp.security import roles_required
 
 bp = Blueprint("notifications", __name__)
@@ -93,7 +95,10 @@ def settings():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @validates_csrf_in_form  # the signed token in the link is the credential (RFC 8058 one-click)
 def unsubscribe(token: str):
-    found = read_unsubscribe_token(token)
+    try:
+        found = read_unsubscribe_token(token)
+    except UnsubscribeLinkExpired:
+        return render_template("notifications/unsubscribe.html", topic=None, expired=True), 410
     if found is None:
         return render_template("notifications/unsubscribe.html", topic=None), 404
     user_id, topic_name = found
@@ -147,13 +152,24 @@ def retry(notification_id: int):
 @bp.route("/admin/mail")
 @roles_required("admin")
 def mail_outbox():
+    """The demo's outbox: only in demo mode with the file backend, only mail to people of the
+    admin's municipalities, and token links masked (unless the local demo shows them)."""
+    if not mail_viewer_enabled():
+        abort(404)
     mails = list_mail_files()
-    addresses = {mail["to"] for mail in mails}
-    shown = list(db.scalars(select(User.id).where(User.email.in_(addresses)))) if addresses else []
-    audit.record(current_user, "admin", shown, "sent_mail", "view", clock.now())
+    addresses = {(mail["to"] or "").strip().lower() for mail in mails}
+    served = dict(db.execute(select(User.email, User.id).where(
+        User.email.in_(addresses), User.id.in_(_recipients_served_by(current_user)))).all()
+    ) if addresses else {}
+    mails = [m for m in mails if (m["to"] or "").strip().lower() in served]
+    if not current_app.config.get("DEMO_MAIL_SHOW_LINKS"):
+        hidden = "[" + _("lenke skjult") + "]"
+        for mail in mails:
+            mail["text"] = mask_token_links(mail["text"], hidden)
+    audit.record(current_user, "admin", list(served.values()), "sent_mail", "view", clock.now())
     db.commit()
     return render_template("notifications/mail_outbox.html", mails=mails,
-                           backend=current_app.config["MAIL_BACKEND"])
+                           links_shown=bool(current_app.config.get("DEMO_MAIL_SHOW_LINKS")))
 
 
 @bp.app_context_processor
@@ -162,4 +178,4 @@ def _bell() -> dict:
     def unread() -> int:
         return centre.unread_count(current_user.id) if current_user.is_authenticated else 0
 
-    return {"unread_notifications": unread}
+    return {"unread_notifications": unread, "mail_viewer_enabled": mail_viewer_enabled}

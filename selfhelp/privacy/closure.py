@@ -12,6 +12,7 @@ from selfhelp.accounts.models import AccountToken, LoginFailure, User, new_secur
 from selfhelp.audit.services import record as audit
 from selfhelp.checkins.models import GuideAssignment
 from selfhelp.content import get_catalogue
+from selfhelp.notifications.email import delete_mail_files_to
 from selfhelp.courses import admission
 from selfhelp.courses.models import Application, Cohort, CourseSession
 from selfhelp.db import db
@@ -90,6 +91,7 @@ def close_account(resident: User, now: datetime) -> None:
     db.execute(delete(AccountToken).where(AccountToken.user_id == resident.id))
     db.execute(delete(LoginFailure).where(LoginFailure.email == resident.email))
     audit(resident, "resident", [resident.id], "account", "change", now)
+    delete_mail_files_to(resident.email)  # the demo's stored mail, with name and address
     _remove_identity(resident, now)
     db.flush()
 

@@ -28,7 +28,7 @@ def loop(live_db):
         enrolment.start_date = local(now()).date() - timedelta(weeks=1)
         services.assign_guide(admin, enrolment, guide, now())
         people.append(resident)
-    live_db.add(Snippet(owner_id=None, title="Oppmuntring", body="Hei {fornavn}, så fint at du prøver!",
+    live_db.add(Snippet(owner_id=None, municipality_code=factories.MUNICIPALITY, title="Oppmuntring", body="Hei {fornavn}, så fint at du prøver!",
                         created_at=now()))
     live_db.commit()
     return people

@@ -179,6 +179,7 @@ def test_no_injected_script_runs_anywhere(browser, browser_context_args, live_se
     page.get_by_role("button", name="Opprett konto").click()
     page.wait_for_url(re.compile(r".*/signup/check-email"))
     newcomer.check()
+    log_in(page, base, "nina@example.com")  # sign-up never logs in (it must not reveal accounts)
     newcomer.walk([base + "/dashboard"])
 
     # Everyone types payloads into every text field they reach, resident first so the

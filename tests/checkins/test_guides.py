@@ -43,14 +43,18 @@ def test_admin_assigns_from_the_page_with_a_proposal(as_persona, personas, db, c
 
 def test_a_cover_sees_the_residents_only_during_the_absence(as_persona, personas, db, clock):
     guided_resident(db, personas)
-    cover = personas["other_guide"]
+    from tests.conftest import login
+
+    cover = factories.make_staff(roles=["guide"], name="Cora Cover")  # a Drammen colleague
     services.add_absence(personas["guide"], personas["guide"], cover, date(2026, 3, 2), date(2026, 3, 6), now())
     db.commit()
-    client = as_persona("other_guide")
+    client = as_persona("anonymous")
+    login(client, cover)
     assert "Rita Resident" in client.get("/guide/caseload").get_data(as_text=True)
     assert client.get(f"/guide/residents/{personas['resident'].id}").status_code == 200
     clock.shift(timedelta(days=7))
-    client = as_persona("other_guide")  # a new login: staff sessions end after 30 idle minutes
+    client = as_persona("anonymous")  # a new login: staff sessions end after 30 idle minutes
+    login(client, cover)
     assert client.get(f"/guide/residents/{personas['resident'].id}").status_code == 404
 
 
@@ -114,8 +118,8 @@ def test_feedback_draft_autosaves_and_snippets_fill_placeholders(as_persona, per
     enrolment, checkin = submitted_checkin(db, personas)
     from selfhelp.checkins.models import FeedbackDraft, Snippet
 
-    snippet = Snippet(owner_id=None, title="Oppmuntring", body="Hei {fornavn}! Bra jobbet med {modul}.",
-                      created_at=now())
+    snippet = Snippet(owner_id=None, municipality_code=factories.MUNICIPALITY, title="Oppmuntring",
+                      body="Hei {fornavn}! Bra jobbet med {modul}.", created_at=now())
     db.add(snippet)
     db.commit()
     guide = as_persona("guide")

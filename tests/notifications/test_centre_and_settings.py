@@ -129,7 +129,7 @@ def test_the_demo_mail_viewer_shows_sent_mail_and_is_audited(app, db, clock, as_
     from selfhelp.audit.models import AuditEvent
     from selfhelp.notifications.email import build_message, write_mail_file
 
-    app.config.update(MAIL_BACKEND="file", MAIL_DIR=str(tmp_path))
+    app.config.update(MAIL_BACKEND="file", MAIL_DIR=str(tmp_path), DEMO_MODE=True)
     write_mail_file(build_message(personas["resident"].email, "Du har en ny melding i selfhelp",
                                   "tekst", "<p>tekst</p>"), "new_message")
     page = as_persona("admin").get("/admin/mail").get_data(as_text=True)
