@@ -130,6 +130,10 @@ def keep_or_show_back(form: KeptForm, target: str, back: str, *, author_id: int 
     """Keep what was posted for its author and send them on (to log in, or back to the form);
     without a known author the text is shown back so it can be copied."""
     author = author_id if author_id is not None else author_of_this_browser()
+    if not texts_of(request.form):  # nothing typed, nothing to lose
+        if current_user.is_authenticated:
+            return redirect(back)
+        return redirect(url_for("accounts.login", next=back))
     kept = author is not None and keep(author, form, target, request.form, clock.now())
     if not kept:
         db.rollback()

@@ -173,6 +173,9 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
         return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
     program = _program(slug)
     _module(program, module_slug)
+    if not kept.texts_of(request.form):  # nothing typed, nothing to lose
+        return redirect(url_for("accounts.login", next=url_for(
+            "programs.module", slug=slug, module_slug=module_slug)))
     author = kept.author_of_this_browser()
     # Not from our own page in this browser, or nobody's session here: show the text back rather
     # than store it (a kept worksheet is saved at the next login, so it must be its author's).
