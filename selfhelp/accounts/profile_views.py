@@ -93,6 +93,7 @@ def sessions():
     """Where the person is logged in (browser, system, last seen, this device)."""
     this = getattr(g, "user_session", None)
     rows = devices.open_sessions(current_user, login_session.idle_limit(current_user), clock.now())
+    rows.sort(key=lambda row: this is None or row.id != this.id)  # this device first
     return render_template("accounts/sessions.html", rows=rows, this_id=this.id if this else None,
                            form=EmptyForm())
 
