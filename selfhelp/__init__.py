@@ -60,8 +60,9 @@ def _behind_proxies(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from selfhelp.accounts.models import User
-    from selfhelp.db import db
+    from flask import g, session
+
+    from selfhelp.accounts import devices
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -71,11 +72,16 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         ident, _, stamp = user_id.partition(".")
-        if not ident.isdigit():
+        if not ident.isdigit() or int(ident) > 2**31 - 1:
             return None
-        user = db.get(User, int(ident))
-        if user is None or user.security_stamp != stamp or not user.is_active:
+        # One query: the person and the open session row the cookie names (accounts/devices.py).
+        found = devices.load(int(ident), session.get(devices.SESSION_KEY))
+        if found is None:
             return None
+        user, record = found
+        if user.security_stamp != stamp or not user.is_active:
+            return None
+        g.user_session = record
         return user
 
 
@@ -106,11 +112,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_session_rules(app: Flask) -> None:
     from selfhelp import headers
-    from selfhelp.accounts.session import enforce_session_rules
+    from selfhelp.accounts.session import enforce_session_rules, just_logged_out
     from selfhelp.forms import strip_nul_characters
 
     app.before_request(strip_nul_characters)
     app.before_request(enforce_session_rules)
+    app.jinja_env.globals["just_logged_out"] = just_logged_out
     headers.init_app(app)
 
 

@@ -163,9 +163,17 @@ def login(client, user) -> None:
     """Log the client in as `user` the way accounts.session.complete_login does after the password
     (and, for staff, the second factor). The real second step is tested in
     tests/accounts/test_two_factor.py; use `log_in_with_code` to go through it."""
-    from selfhelp.accounts.session import SECOND_FACTOR_KEY
+    from datetime import datetime, timezone
 
+    from selfhelp.accounts import devices
+    from selfhelp.accounts.session import SECOND_FACTOR_KEY
+    from selfhelp.db import db
+
+    # The server-side session row the cookie names (accounts/devices.py), opened "now".
+    token = devices.open_session(user, "test client", datetime.now(timezone.utc))
+    db.commit()
     with client.session_transaction() as session:
+        session[devices.SESSION_KEY] = token
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
         if user.is_staff:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint,
+    JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -239,3 +239,72 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionEndReason(str, enum.Enum):
+    """Why a login session ended (``UserSession.ended_reason``)."""
+
+    LOGOUT = "logout"            # the person pressed "Logg ut" in this browser
+    IDLE = "idle"                # no request for longer than the idle limit
+    ELSEWHERE = "elsewhere"      # ended from the session list ("Logg ut overalt")
+    PASSWORD = "password"        # the password was changed or reset
+    SECOND_FACTOR = "second_factor"  # an admin reset the staff member's second factor
+    CLOSED = "closed"            # the account was closed
+
+
+class UserSession(Base):
+    """One logged-in browser. Its random token sits in the signed session cookie; every request
+    checks that the row is still open, so a copied cookie stops working at logout."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (
+        CheckConstraint("ended_reason IS NULL OR ended_reason IN ("
+                        + ", ".join(f"'{r.value}'" for r in SessionEndReason) + ")",
+                        name="ended_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Updated at most once a minute (``accounts.devices.LAST_SEEN_EVERY``).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Browser and system, e.g. "Firefox, Windows" (never the full user-agent string).
+    device: Mapped[str] = mapped_column(String(80))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: One of SessionEndReason.
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class KeptForm(str, enum.Enum):
+    """The forms whose text is kept when it arrives after the login expired (``KeptText.form``)."""
+
+    WORKSHEET = "worksheet"
+    CHECKIN = "checkin"
+    MESSAGE = "message"              # a resident's message to their guide
+    GUIDE_MESSAGE = "guide_message"  # a guide's message to a resident
+    FEEDBACK = "feedback"            # a guide's feedback on a check-in
+
+
+class KeptText(Base):
+    """Text posted after its author's login expired (or with a stale form token). It waits here,
+    under a key kept in the author's signed session cookie, and is given back to that author
+    only, after they log in again; anyone else logging in on the browser never sees it."""
+
+    __tablename__ = "kept_texts"
+    __table_args__ = (
+        CheckConstraint("form IN (" + ", ".join(f"'{f.value}'" for f in KeptForm) + ")",
+                        name="form"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: One of KeptForm.
+    form: Mapped[str] = mapped_column(String(20))
+    #: What the form was about: "program/module/exercise", a resident id or a check-in id.
+    target: Mapped[str] = mapped_column(String(250))
+    #: The posted fields as [[name, value], ...] (repeated names for multiple choices).
+    fields: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

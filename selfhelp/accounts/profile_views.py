@@ -1,15 +1,17 @@
 """The person's own account: confirm the password again, accept new terms, change email."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from selfhelp import clock
-from selfhelp.accounts import forms, services
+from selfhelp.accounts import devices, forms, services
 from selfhelp.accounts import session as login_session
+from selfhelp.accounts.models import SessionEndReason
 from selfhelp.db import db
-from selfhelp.forms import validates_csrf_in_form
+from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.security import client_address, password_confirmation_required, roles_required
 from selfhelp.urls import safe_next
 
@@ -78,3 +80,55 @@ def change_email():
                     "den for å bekrefte adressen.", email=current_user.email), "success")
             return redirect(url_for("pages.dashboard"))
     return render_template("accounts/change_email.html", form=form)
+
+
+# --- the person's own login sessions ("Innlogginger") ---------------------------------------
+
+END_SCOPES = ("others", "all")
+
+
+@bp.route("/sessions")
+@login_required
+def sessions():
+    """Where the person is logged in (browser, system, last seen, this device)."""
+    this = getattr(g, "user_session", None)
+    rows = devices.open_sessions(current_user, login_session.idle_limit(current_user), clock.now())
+    rows.sort(key=lambda row: this is None or row.id != this.id)  # this device first
+    return render_template("accounts/sessions.html", rows=rows, this_id=this.id if this else None,
+                           form=EmptyForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_one_session(session_id: int):
+    this = getattr(g, "user_session", None)
+    if this is not None and this.id == session_id:
+        return redirect(url_for("account.end_sessions", scope="all"))
+    if devices.end_one(current_user, session_id, clock.now()):
+        db.commit()
+        flash(_("Du er logget ut på den enheten."), "success")
+    return redirect(url_for("account.sessions"))
+
+
+@bp.route("/sessions/end", methods=["GET", "POST"])
+@login_required
+def end_sessions():
+    """Log out on every other device ("others") or everywhere, this browser too ("all");
+    asks first."""
+    scope = request.values.get("scope")
+    if scope not in END_SCOPES:
+        return redirect(url_for("account.sessions"))
+    if request.method == "GET":
+        return render_template("accounts/end_sessions.html", scope=scope, form=EmptyForm())
+    now = clock.now()
+    if scope == "others":
+        count = devices.end_all(current_user, SessionEndReason.ELSEWHERE, now,
+                                keep=getattr(g, "user_session", None))
+        db.commit()
+        flash(ngettext("Du er logget ut på %(num)d annen enhet.",
+                       "Du er logget ut på %(num)d andre enheter.", count), "success")
+        return redirect(url_for("account.sessions"))
+    devices.end_all(current_user, SessionEndReason.ELSEWHERE, now)
+    login_session.end_session(SessionEndReason.ELSEWHERE)
+    flash(_("Du er logget ut overalt, også her."), "success")
+    return redirect(url_for("accounts.login"))

@@ -7,7 +7,10 @@ from datetime import date, datetime, timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from selfhelp.accounts.models import StaffMunicipality, User, UserRole, new_security_stamp
+from selfhelp.accounts import devices
+from selfhelp.accounts.models import (
+    SessionEndReason, StaffMunicipality, User, UserRole, new_security_stamp,
+)
 from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
 from selfhelp.accounts.tokens import issue_token, retire_tokens, use_token
 from selfhelp.db import db
@@ -130,17 +133,19 @@ def request_password_reset(email: str, now: datetime) -> None:
 
 def reset_password(raw_token: str, new_password: str, now: datetime) -> User:
     user = use_token(raw_token, "reset_password", now)
-    _set_password(user, new_password)
+    _set_password(user, new_password, now)
     # The person proved they own the address by clicking the link.
     user.email_verified_at = user.email_verified_at or now
     clear_failures(user.email)
     return user
 
 
-def change_password(user: User, current: str, new_password: str) -> None:
+def change_password(user: User, current: str, new_password: str, now: datetime) -> None:
+    """A new password ends every session of the person (the view opens a new one for this
+    browser, see session.refresh_login)."""
     if not verify_password(user.password_hash, current):
         raise AccountError("wrong_password")
-    _set_password(user, new_password)
+    _set_password(user, new_password, now)
 
 
 def confirm_password(user: User, password: str, address: str, now: datetime) -> None:
@@ -170,9 +175,10 @@ def accept_terms(user: User, now: datetime) -> None:
     user.terms_accepted_at = now
 
 
-def _set_password(user: User, new_password: str) -> None:
+def _set_password(user: User, new_password: str, now: datetime) -> None:
     user.password_hash = hash_password(new_password)
     user.security_stamp = new_security_stamp()  # logs out other sessions
+    devices.end_all(user, SessionEndReason.PASSWORD, now)
 
 
 @dataclass
@@ -256,7 +262,7 @@ def send_invitation(actor: User, user: User, now: datetime) -> bool:
 
 def accept_invitation(raw_token: str, password: str, now: datetime) -> User:
     user = use_token(raw_token, "invitation", now)
-    _set_password(user, password)
+    _set_password(user, password, now)
     user.email_verified_at = user.email_verified_at or now
     user.terms_version = current_app.config["TERMS_VERSION"]
     user.terms_accepted_at = now

@@ -14,6 +14,12 @@ How logging in is put together (and where another login method plugs in):
    ``PENDING_KEY``, Flask-Login does not know them.
 3. :func:`complete_login` is the one place that calls ``login_user``.
 
+Every login has a server-side session row (``accounts/devices.py``) whose token is in the signed
+cookie; the user loader only accepts a cookie whose row is still open, so logging out, a new
+password, a second-factor reset, closing the account, "Logg ut overalt" and the idle timeout end
+the session for every copy of the cookie. Text posted after a login expired is kept for its
+author only (``accounts/kept.py``).
+
 On every request :func:`enforce_session_rules` ends idle sessions (staff after
 ``STAFF_IDLE_MINUTES``, residents after ``RESIDENT_IDLE_DAYS``), logs out a staff session that
 never passed the second factor, and sends residents to accept new terms when ``TERMS_VERSION``
@@ -24,13 +30,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from selfhelp import clock
-from selfhelp.accounts import twofactor
-from selfhelp.accounts.models import User
+from selfhelp.accounts import devices, kept, twofactor
+from selfhelp.accounts.models import SessionEndReason, User
 from selfhelp.db import db
 from selfhelp.urls import safe_next
 
@@ -42,6 +48,8 @@ SECOND_FACTOR_KEY = "_2fa"
 LAST_SEEN_KEY = "_last_seen"
 #: ISO time the password was last entered (for sensitive actions).
 REAUTH_KEY = "_reauth_at"
+#: Set at logout: the next page clears unsaved text JavaScript kept in the browser.
+LOGGED_OUT_KEY = "_logged_out"
 
 # Pages a resident may use before accepting new terms (and the ones that must always work).
 _TERMS_EXEMPT = {"static", "account.accept_terms", "accounts.logout", "pages.terms",
@@ -97,10 +105,22 @@ def pending_next() -> str | None:
     return safe_next(pending.get("next")) if isinstance(pending, dict) else None
 
 
+def _open_session_row(user: User, now: datetime) -> None:
+    previous = devices.find(session.get(devices.SESSION_KEY))
+    if previous is not None and previous.ended_at is None:
+        devices.end(previous, SessionEndReason.LOGOUT, now)
+    token = devices.open_session(user, request.headers.get("User-Agent"), now)
+    session[devices.SESSION_KEY] = token
+    db.commit()  # the cookie names the row: it must exist before the next request
+
+
 def complete_login(user: User, *, second_factor: bool = False) -> None:
-    """Log the person in (the only call of login_user for a fresh login)."""
+    """Log the person in (the only call of login_user for a fresh login). Commits: the new
+    session row, and the removal of texts kept in this browser for anyone else."""
     session.pop(PENDING_KEY, None)
     now = clock.now()
+    kept.discard_for_others(user)
+    _open_session_row(user, now)
     login_user(user)
     # Residents stay logged in across browser restarts (RESIDENT_IDLE_DAYS); staff do not.
     session.permanent = not user.is_staff
@@ -113,19 +133,39 @@ def complete_login(user: User, *, second_factor: bool = False) -> None:
 
 
 def refresh_login(user: User) -> None:
-    """After the password changed (new security stamp): keep this session, with its 2FA state."""
+    """After the password changed (new security stamp, every session row ended): this browser
+    stays logged in with a new session row, keeping its 2FA state."""
     had_second_factor = session.get(SECOND_FACTOR_KEY) is not None
+    _open_session_row(user, clock.now())
     login_user(user)
     if had_second_factor:
         session[SECOND_FACTOR_KEY] = user.get_id()
     session[REAUTH_KEY] = _iso(clock.now())
 
 
-def end_session() -> None:
-    """Log out, keeping what is not about the person (CSRF token, a worksheet draft)."""
+def end_session(reason: SessionEndReason = SessionEndReason.LOGOUT) -> None:
+    """Log out and end the session row (commits), keeping the CSRF token.
+
+    At a logout, text kept in this browser is deleted and the row is forgotten. When the session
+    ends by itself (idle), the cookie still names the ended row, so text posted now is kept for
+    its author (``kept.author_of_this_browser``) until they log in again.
+    """
+    record = getattr(g, "user_session", None) or devices.find(session.get(devices.SESSION_KEY))
+    if record is not None and record.ended_at is None:
+        devices.end(record, reason, clock.now())
+    if reason is not SessionEndReason.IDLE:
+        kept.discard_all()
+        session.pop(devices.SESSION_KEY, None)
+        session[LOGGED_OUT_KEY] = True  # the next page clears unsaved text kept by JavaScript
+    db.commit()
     logout_user()
     for key in (PENDING_KEY, SECOND_FACTOR_KEY, LAST_SEEN_KEY, REAUTH_KEY):
         session.pop(key, None)
+
+
+def just_logged_out() -> bool:
+    """For base.html: true once, on the page after a logout (it clears the browser's drafts)."""
+    return LOGGED_OUT_KEY in session and bool(session.pop(LOGGED_OUT_KEY))
 
 
 def mark_password_confirmed() -> None:
@@ -139,7 +179,7 @@ def password_recently_confirmed() -> bool:
     return at is not None and timedelta(0) <= clock.now() - at <= limit
 
 
-def _idle_limit(user: User) -> timedelta:
+def idle_limit(user: User) -> timedelta:
     cfg = current_app.config
     if user.is_staff:
         return timedelta(minutes=cfg["STAFF_IDLE_MINUTES"])
@@ -153,8 +193,11 @@ def enforce_session_rules():
     user = current_user._get_current_object()
     now = clock.now()
     last_seen = _parse(session.get(LAST_SEEN_KEY))
-    if last_seen is not None and now - last_seen > _idle_limit(user):
-        end_session()
+    record = getattr(g, "user_session", None)
+    idle = idle_limit(user)
+    if ((last_seen is not None and now - last_seen > idle)
+            or (record is not None and now - record.last_seen_at > idle + devices.LAST_SEEN_EVERY)):
+        end_session(SessionEndReason.IDLE)
         flash(_("Du ble logget ut fordi du ikke hadde vært aktiv på en stund. Logg inn igjen."),
               "info")
         return None  # the view sees an anonymous visitor (login_required sends them to log in)
@@ -163,6 +206,8 @@ def enforce_session_rules():
         end_session()
         return None
     session[LAST_SEEN_KEY] = _iso(now)
+    if record is not None and devices.touch(record, now):
+        db.commit()  # before the view starts its own work; at most once a minute
     # New terms are asked for on the next page, never instead of saving what the resident sent:
     # a worksheet posted just after the terms changed is saved, then the page asks.
     if (user.is_resident and user.terms_version != current_app.config["TERMS_VERSION"]

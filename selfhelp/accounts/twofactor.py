@@ -15,7 +15,8 @@ import segno
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from selfhelp.accounts.models import RecoveryCode, User, new_security_stamp
+from selfhelp.accounts import devices
+from selfhelp.accounts.models import RecoveryCode, SessionEndReason, User, new_security_stamp
 from selfhelp.db import db
 
 RECOVERY_CODE_COUNT = 10
@@ -146,6 +147,7 @@ def reset_second_factor(actor: User, user: User, now: datetime) -> None:
     user.totp_enabled_at = None
     user.totp_last_counter = None
     user.security_stamp = new_security_stamp()
+    devices.end_all(user, SessionEndReason.SECOND_FACTOR, now)
     db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(actor, "admin", [None], "staff_second_factor", "change", now, record_id=user.id)
     db.flush()

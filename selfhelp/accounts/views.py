@@ -201,7 +201,8 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(current_user, form.current_password.data, form.password.data,
+                                     clock.now())
         except services.AccountError:
             form.current_password.errors.append(_("Passordet stemmer ikke."))
         else:

@@ -1,15 +1,16 @@
 """Forms for check-ins, feedback, messages, flags, absences, snippets and settings."""
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
 
 from selfhelp.accounts.municipalities import municipality_name
-
 from selfhelp.forms import DateInput, NoControlCharacters
 
 TEXT_MAX = 20_000
@@ -21,10 +22,16 @@ class CheckinForm(FlaskForm):
         Length(max=TEXT_MAX, message=_l("Teksten er for lang.")), NoControlCharacters()])
 
 
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class MessageForm(FlaskForm):
     text = TextAreaField(_l("Skriv en melding"), validators=[
         DataRequired(_l("Skriv en melding før du sender.")),
         Length(max=TEXT_MAX, message=_l("Teksten er for lang.")), NoControlCharacters()])
+    #: One per form shown: a double click (or a resend) posts the same nonce, saved once.
+    nonce = HiddenField(default=new_nonce)
 
 
 class FeedbackForm(FlaskForm):

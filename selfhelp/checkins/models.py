@@ -76,7 +76,8 @@ class Message(Base):
     linked to the check-in it answers. Bodies are stored cleaned by selfhelp.sanitize."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_resident_created", "resident_id", "created_at"),)
+    __table_args__ = (Index("ix_messages_resident_created", "resident_id", "created_at"),
+                      UniqueConstraint("author_id", "form_nonce"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -88,6 +89,8 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When the other side (resident for staff messages, staff for the resident's) first read it.
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The nonce of the form it was sent from, so a double click sends it once.
+    form_nonce: Mapped[str | None] = mapped_column(String(32))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
 

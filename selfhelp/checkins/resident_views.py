@@ -9,6 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from selfhelp import clock
+from selfhelp.accounts import kept
+from selfhelp.accounts.models import KeptForm
 from selfhelp.checkins import forms, services
 from selfhelp.checkins.access import current_assignment
 from selfhelp.content import get_catalogue
@@ -33,6 +35,7 @@ def _guided_enrolment() -> Enrolment | None:
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
+@kept.keeps_text(KeptForm.CHECKIN, lambda: "checkin", lambda: url_for("checkin.checkin"))
 @roles_required("resident")
 @validates_csrf_in_form
 def checkin():
@@ -44,11 +47,25 @@ def checkin():
         return redirect(url_for("pages.dashboard"))
     db.commit()
     form = forms.CheckinForm()
+    if current.state == "open" and form.is_submitted() and kept.stale_form_token():
+        return kept.keep_or_show_back(KeptForm.CHECKIN, "checkin", url_for("checkin.checkin"))
+    if form.is_submitted() and current.state != "open":
+        # A double click, or sent from another tab: it is already with the guide.
+        flash(_("Sjekk-inn for denne uka er allerede sendt."), "info")
+        return redirect(url_for("checkin.messages"))
     if current.state == "open" and form.validate_on_submit():
-        services.submit_checkin(current_user, current, form.how_it_went.data, now)
+        try:
+            services.submit_checkin(current_user, current, form.how_it_went.data, now)
+        except services.CheckinError:  # the other of two clicks at once got there first
+            db.rollback()
+            flash(_("Sjekk-inn for denne uka er allerede sendt."), "info")
+            return redirect(url_for("checkin.messages"))
         db.commit()
         flash(_("Takk! Veilederen din leser dette og svarer deg."), "success")
         return redirect(url_for("checkin.messages"))
+    back = kept.put_back(KeptForm.CHECKIN, "checkin") if current.state == "open" else None
+    if back is not None:
+        form.how_it_went.data = back.get("how_it_went", "")
     overview = next((o for o in resident_overview(current_user, now) if o.enrolment.id == enrolment.id), None)
     since = current.opens_on
     worksheets = db.scalars(select(WorksheetAnswer).where(WorksheetAnswer.enrolment_id == enrolment.id)).all()
@@ -59,19 +76,26 @@ def checkin():
 
 
 @bp.route("/messages", methods=["GET", "POST"])
+@kept.keeps_text(KeptForm.MESSAGE, lambda: "messages", lambda: url_for("checkin.messages"))
 @roles_required("resident")
 @validates_csrf_in_form
 def messages():
     form = forms.MessageForm()
     enrolment = _guided_enrolment()
     assignment = current_assignment(enrolment.id) if enrolment else None
+    if form.is_submitted() and kept.stale_form_token():
+        return kept.keep_or_show_back(KeptForm.MESSAGE, "messages", url_for("checkin.messages"))
     if form.validate_on_submit():
         if assignment is None:
             abort(400)
-        services.post_message(current_user, current_user, form.text.data, clock.now())
+        services.post_message(current_user, current_user, form.text.data, clock.now(),
+                              nonce=form.nonce.data)
         db.commit()
         flash(_("Meldingen er sendt til veilederen din."), "success")
         return redirect(url_for("checkin.messages") + "#latest")
+    back = kept.put_back(KeptForm.MESSAGE, "messages")
+    if back is not None:
+        form.text.data, form.nonce.data = back.get("text", ""), back.get("nonce") or form.nonce.data
     thread = services.thread(current_user.id)
     services.mark_read(current_user, current_user.id, clock.now())
     db.commit()

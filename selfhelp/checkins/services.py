@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from markdown_it import MarkdownIt
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from selfhelp.accounts.models import StaffMunicipality, User, UserRole
 from selfhelp.checkins.access import current_assignment, on_duty
@@ -119,13 +120,18 @@ def current_checkin(enrolment: Enrolment, today: date) -> Checkin | None:
 
 
 def submit_checkin(resident: User, checkin: Checkin, how_it_went: str, now: datetime) -> None:
+    """Send the week's check-in: one conditional change from open to submitted, so a double
+    click (even two requests at once) sends it once."""
     if checkin.resident_id != resident.id or checkin.state != "open":
         raise CheckinError("not_open")
-    checkin.how_it_went = how_it_went.strip()
-    checkin.state = "submitted"
-    checkin.submitted_at = now
-    checkin.feedback_due_at = feedback_due(now, feedback_due_days(resident.municipality_code))
-    db.flush()
+    due = feedback_due(now, feedback_due_days(resident.municipality_code))
+    changed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == "open")
+                         .values(how_it_went=how_it_went.strip(), state="submitted",
+                                 submitted_at=now, feedback_due_at=due)
+                         .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise CheckinError("not_open")
+    db.refresh(checkin)
     assignment = current_assignment(checkin.enrolment_id)
     if assignment is not None:
         guide_id = on_duty({assignment.guide_id}, local(now).date())[assignment.guide_id]
@@ -165,11 +171,18 @@ def publish_feedback(guide: User, checkin: Checkin, body_text: str, minutes: int
     body = render_feedback(body_text)
     if not body.strip():
         raise CheckinError("empty")
+    # One conditional state change: of two "publish" clicks at once, only one closes the
+    # check-in; the other finds it closed and sends nothing.
+    closed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == "submitted")
+                        .values(state="closed", closed_at=now, closed_by_id=guide.id,
+                                minutes_spent=max(0, min(minutes, 600)))
+                        .execution_options(synchronize_session=False)).rowcount
+    if closed != 1:
+        raise CheckinError("not_submitted")
+    db.refresh(checkin)
     message = Message(resident_id=checkin.resident_id, author_id=guide.id, kind="feedback",
                       checkin_id=checkin.id, body_html=body, created_at=now)
     db.add(message)
-    checkin.state, checkin.closed_at, checkin.closed_by_id = "closed", now, guide.id
-    checkin.minutes_spent = max(0, min(minutes, 600))
     db.execute(update(FeedbackDraft).where(FeedbackDraft.checkin_id == checkin.id)
                .values(body="", updated_at=now).execution_options(synchronize_session=False))
     db.flush()
@@ -177,15 +190,38 @@ def publish_feedback(guide: User, checkin: Checkin, body_text: str, minutes: int
     return message
 
 
-def post_message(author: User, resident: User, text_or_html: str, now: datetime) -> Message:
-    """A message in the resident's thread. Residents write plain text; guides use the editor."""
+def _sent_with(author: User, nonce: str | None) -> Message | None:
+    if not nonce:
+        return None
+    return db.scalar(select(Message).where(Message.author_id == author.id,
+                                           Message.form_nonce == nonce))
+
+
+def post_message(author: User, resident: User, text_or_html: str, now: datetime,
+                 nonce: str | None = None) -> Message:
+    """A message in the resident's thread. Residents write plain text; guides use the editor.
+
+    `nonce` comes from the form (MessageForm.nonce): the same form posted twice (a double
+    click) is one message — the second post returns the first message.
+    """
     body = text_to_html(text_or_html) if author.id == resident.id else render_feedback(text_or_html)
     if not str(body).strip():
         raise CheckinError("empty")
+    nonce = nonce if nonce and len(nonce) <= 32 and nonce.isalnum() else None
+    earlier = _sent_with(author, nonce)
+    if earlier is not None:
+        return earlier
     message = Message(resident_id=resident.id, author_id=author.id, kind="message",
-                      body_html=str(body), created_at=now)
-    db.add(message)
-    db.flush()
+                      body_html=str(body), created_at=now, form_nonce=nonce)
+    try:
+        with db.begin_nested():  # two posts at once: the unique (author, nonce) keeps one
+            db.add(message)
+            db.flush()
+    except IntegrityError:
+        earlier = _sent_with(author, nonce)
+        if earlier is None:
+            raise
+        return earlier
     if author.id != resident.id:
         enqueue(resident.id, "new_message", f"message:{message.id}", now, now, {})
     return message

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from selfhelp import clock
+from selfhelp.accounts import kept
+from selfhelp.accounts.models import KeptForm
 from selfhelp.accounts.models import User
 from selfhelp.audit.services import record as audit
 from selfhelp.checkins import forms, services
@@ -88,6 +90,7 @@ def resident(resident_id: int):
     case = _case(resident_id)
     now = clock.now()
     ctx = screen_context(current_user, case.resident, case.enrolment, case.program, now)
+    _put_back_kept_text(ctx, resident_id)
     services.mark_read(current_user, case.resident.id, now)
     audit(current_user, "guide", [case.resident.id], "checkin_screen", "view", now,
           record_id=ctx["checkin"].id if ctx["checkin"] else None)
@@ -95,7 +98,26 @@ def resident(resident_id: int):
     return render_template("checkins/screen.html", case=case, actions=ACTIONS, **ctx)
 
 
+def _put_back_kept_text(ctx: dict, resident_id: int) -> None:
+    """Feedback or a message the guide wrote when their login had expired (or the page was too
+    old) goes back into its form, for them to look over and send."""
+    if ctx["checkin"] is not None:
+        fields = kept.put_back(KeptForm.FEEDBACK, str(ctx["checkin"].id))
+        if fields is not None:
+            ctx["feedback_form"].body.data = fields.get("body", "")
+    fields = kept.put_back(KeptForm.GUIDE_MESSAGE, str(resident_id))
+    if fields is not None:
+        ctx["message_form"].text.data = fields.get("text", "")
+        ctx["message_form"].nonce.data = fields.get("nonce") or ctx["message_form"].nonce.data
+
+
+def _screen_url(resident_id: int, anchor: str) -> str:
+    return url_for("guide.resident", resident_id=resident_id) + anchor
+
+
 @bp.route("/residents/<int:resident_id>/feedback", methods=["POST"])
+@kept.keeps_text(KeptForm.FEEDBACK, lambda resident_id: str(posted_id("checkin_id")),
+                 lambda resident_id: _screen_url(resident_id, "#feedback"))
 @roles_required("guide")
 @validates_csrf_in_form
 def feedback(resident_id: int):
@@ -108,12 +130,12 @@ def feedback(resident_id: int):
     form = forms.FeedbackForm()
     body = request.form.get("body", "")
     if not csrf_is_valid(request.form.get("csrf_token")):
+        # A missing, stale or forged token never touches the draft: the text is kept for this
+        # guide only and put back into the form on the screen.
         if request.accept_mimetypes.best == "application/json":
             return jsonify(saved=False), 400
-        flash(_("Siden var utløpt. Teksten er lagret som utkast – send på nytt."), "error")
-        services.save_draft(current_user, checkin, body, now)
-        db.commit()
-        return _back(resident_id, "#feedback")
+        return kept.keep_or_show_back(KeptForm.FEEDBACK, str(checkin.id),
+                                      _screen_url(resident_id, "#feedback"))
     if request.form.get("do") in ("draft", "snippet") or request.accept_mimetypes.best == "application/json":
         if request.form.get("do") == "snippet":
             body = _with_snippet(body, case)
@@ -150,15 +172,21 @@ def _with_snippet(body: str, case: Case) -> str:
 
 
 @bp.route("/residents/<int:resident_id>/messages", methods=["POST"])
+@kept.keeps_text(KeptForm.GUIDE_MESSAGE, lambda resident_id: str(resident_id),
+                 lambda resident_id: _screen_url(resident_id, "#thread"))
 @roles_required("guide")
 @validates_csrf_in_form
 def message(resident_id: int):
     case = _case(resident_id)
     form = forms.MessageForm()
+    if kept.stale_form_token():
+        return kept.keep_or_show_back(KeptForm.GUIDE_MESSAGE, str(resident_id),
+                                      _screen_url(resident_id, "#thread"))
     if not form.validate_on_submit():
         flash(_("Skriv en melding før du sender."), "error")
         return _back(resident_id, "#thread")
-    services.post_message(current_user, case.resident, form.text.data, clock.now())
+    services.post_message(current_user, case.resident, form.text.data, clock.now(),
+                          nonce=form.nonce.data)
     audit(current_user, "guide", [case.resident.id], "message", "create", clock.now())
     db.commit()
     flash(_("Meldingen er sendt."), "success")

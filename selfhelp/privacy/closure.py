@@ -8,7 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from selfhelp.accounts.models import AccountToken, LoginFailure, User, new_security_stamp
+from selfhelp.accounts import devices
+from selfhelp.accounts.models import (
+    AccountToken, KeptText, LoginFailure, SessionEndReason, User, new_security_stamp,
+)
 from selfhelp.audit.services import record as audit
 from selfhelp.checkins.models import GuideAssignment
 from selfhelp.content import get_catalogue
@@ -108,3 +111,5 @@ def _remove_identity(user: User, now: datetime) -> None:
     user.active = False
     user.closed_at = now
     user.security_stamp = new_security_stamp()
+    devices.end_all(user, SessionEndReason.CLOSED, now)
+    db.execute(delete(KeptText).where(KeptText.author_id == user.id))

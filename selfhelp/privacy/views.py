@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from selfhelp import clock
+from selfhelp.accounts import session as login_session
+from selfhelp.accounts.models import SessionEndReason
 from selfhelp.accounts.services import AccountError, confirm_password
 from selfhelp.audit.services import record as audit
 from selfhelp.db import db
@@ -69,7 +71,8 @@ def close():
             db.rollback()
         else:
             db.commit()
-            logout_user()
+            # Every session row ended with the account; this forgets it and the kept texts.
+            login_session.end_session(SessionEndReason.CLOSED)
             return redirect(url_for("privacy.closed"))
     return render_template("privacy/close.html", form=form, years=years, staff=staff)
 

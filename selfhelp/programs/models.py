@@ -96,18 +96,3 @@ class QuestionnaireRequest(Base):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-
-class PendingDraft(Base):
-    """Worksheet text posted after the login had expired. It waits here, under a key kept in the
-    browser's session, and is saved into the worksheet as soon as the person logs in again."""
-
-    __tablename__ = "pending_drafts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
-    program_slug: Mapped[str] = mapped_column(String(60))
-    module_slug: Mapped[str] = mapped_column(String(80))
-    exercise_key: Mapped[str] = mapped_column(String(80))
-    #: The posted form as [[name, value], ...] (repeated names for multiple choices).
-    form: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

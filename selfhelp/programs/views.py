@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for,
+    Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,9 @@ from selfhelp.forms import csrf_is_valid, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.answering import questionnaire_page
 from selfhelp.measures.services import answered_occasions
-from selfhelp.programs import drafts, services
+from selfhelp.accounts import kept
+from selfhelp.accounts.models import KeptForm
+from selfhelp.programs import services
 from selfhelp.programs.overview import context_of
 from selfhelp.programs.schedule import due_questionnaires, module_states
 from selfhelp.programs.views_support import page_context
@@ -111,14 +113,17 @@ def complete(slug: str, module_slug: str):
 
 
 def _save_pending_draft(program, module, enrolment) -> None:
-    """Save text that was posted while the login had expired (see save_exercise)."""
-    key = session.pop("pending_draft", None)
-    draft = drafts.take(key, program.slug, module.slug, clock.now()) if key else None
-    exercise = module.text("nb").exercise(draft.exercise_key) if draft else None
-    if exercise is not None:
-        services.save_worksheet(enrolment, program, module, exercise, drafts.as_form(draft),
-                                clock.now())
-        flash(_("Teksten du skrev før du ble logget ut, er lagret."), "success")
+    """Save text its author posted while their login had expired (see save_exercise)."""
+    for exercise in module.text("nb").exercises:
+        fields = kept.take(current_user, KeptForm.WORKSHEET,
+                           _worksheet_target(program.slug, module.slug, exercise.key), clock.now())
+        if fields is not None:
+            services.save_worksheet(enrolment, program, module, exercise, fields, clock.now())
+            flash(_("Teksten du skrev før du ble logget ut, er lagret."), "success")
+
+
+def _worksheet_target(slug: str, module_slug: str, exercise_key: str) -> str:
+    return f"{slug}/{module_slug}/{exercise_key}"
 
 
 @bp.route("/<slug>/<module_slug>/exercises/<exercise_key>", methods=["POST"])
@@ -166,12 +171,20 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
         return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
     program = _program(slug)
     _module(program, module_slug)
-    if not csrf_is_valid(request.form.get("csrf_token")):
-        # Not from our own page in this browser: show the text back rather than store it.
+    if not kept.texts_of(request.form):  # nothing typed, nothing to lose
+        return redirect(url_for("accounts.login", next=url_for(
+            "programs.module", slug=slug, module_slug=module_slug)))
+    author = kept.author_of_this_browser()
+    # Not from our own page in this browser, or nobody's session here: show the text back rather
+    # than store it (a kept worksheet is saved at the next login, so it must be its author's).
+    if (author is None or not csrf_is_valid(request.form.get("csrf_token"))
+            or not kept.keep(author, KeptForm.WORKSHEET,
+                             _worksheet_target(slug, module_slug, exercise_key),
+                             request.form, clock.now())):
+        db.rollback()
         return render_template("programs/text_not_saved.html", program=program,
                                texts=[v for k, v in request.form.items(multi=True)
                                       if k.startswith("f-") and v.strip()]), 401
-    session["pending_draft"] = drafts.stash(slug, module_slug, exercise_key, request.form, clock.now())
     db.commit()
     flash(_("Du var logget ut. Logg inn igjen, så lagres teksten du skrev."), "info")
     return redirect(url_for("accounts.login",

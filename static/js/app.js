@@ -12,3 +12,28 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 });
+
+// Unsaved worksheet text kept in this browser ("ws-<user id>-…", see worksheet.js) is only ever
+// for the person who wrote it: it is removed at logout, and when someone else logs in here.
+(function () {
+  "use strict";
+  function dropDrafts(keepUser) {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf("ws-") === 0 && (!keepUser || key.indexOf("ws-" + keepUser + "-") !== 0)) {
+          localStorage.removeItem(key);
+        }
+      }
+    } catch (e) { /* storage off */ }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.body;
+    if (body.hasAttribute("data-logged-out")) { dropDrafts(null); }
+    var user = body.getAttribute("data-user-id");
+    if (user) { dropDrafts(user); }
+    document.querySelectorAll("form[data-logout]").forEach(function (form) {
+      form.addEventListener("submit", function () { dropDrafts(null); });
+    });
+  });
+})();

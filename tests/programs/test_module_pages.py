@@ -171,9 +171,9 @@ def test_text_posted_without_a_valid_session_is_shown_back_not_stored(app, perso
     response = client.post(M1 + "/exercises/goals", data={"f-general_goal": "Ikke la dette forsvinne"})
     assert response.status_code == 401
     assert "Ikke la dette forsvinne" in response.get_data(as_text=True)
-    from selfhelp.programs.models import PendingDraft
+    from selfhelp.accounts.models import KeptText
 
-    assert db.scalar(select(PendingDraft)) is None
+    assert db.scalar(select(KeptText)) is None
 
 
 def test_the_last_module_shows_the_goals_from_the_first(as_persona, personas, db, clock):
