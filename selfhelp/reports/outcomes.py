@@ -59,7 +59,7 @@ def _scores(eps, period: Period):
                                       order_by=(mr.answered_at, mr.id)).label("rn"),
                func.count().over(partition_by=window).label("n"))
         .join(eps, and_(eps.c.resident_id == mr.resident_id, eps.c.context == mr.context))
-        .where(mr.measure_code.in_(MEASURES), mr.occasion != "screening",
+        .where(mr.measure_code.in_(MEASURES), ~mr.occasion.like("screening%"),
                mr.answered_at < period.end)
         .subquery()
     )
