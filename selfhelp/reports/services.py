@@ -112,7 +112,8 @@ def outcome_tables(scope: Scope, period: Period) -> list[Table]:
     who5 = get_measure("WHO-5")
     basis = who5.reliable_basis
     threshold = number(who5.reliable_change, 1)
-    who_rows = [r for r in rows if r["who_paired"] or r["level"] in ("course", "total")]
+    # Only groups where someone answered WHO-5 twice (KiB, and programs that ask for it).
+    who_rows = [r for r in rows if r["who_paired"] or r["level"] == "total"]
     wellbeing = Table("who5", _("Pålitelig endring i trivsel (WHO-5)"), head + [
         _("Med før- og etter-måling"), _("Pålitelig bedring"), _("Pålitelig forverring"),
         _("Fullførte og under grensen ved start"), _("Pålitelig bedring av dem")],

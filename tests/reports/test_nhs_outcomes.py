@@ -126,6 +126,7 @@ def test_the_page_explains_both_denominators_and_the_who5_threshold(app, data, a
     # 6 paired (shown); the shares rest on fewer than five people.
     assert "Kurs;KiB;6;<5;<5;<5;<5" in lines
     assert "Kursleder;Kari KiB;6;<5;<5;<5;<5" in lines
+    assert not [line for line in lines if line.startswith("Kurs;KiD;")]  # KiD measures no WHO-5
 
 
 # ------------------------------------------------------------------ follow-up at 12 months
