@@ -178,3 +178,25 @@ def test_follow_up_at_three_and_twelve_months(app, db, personas, clock):
 
         tables = {t.key: t for t in outcome_tables(Scope.for_user(personas["admin"], "admin"), period)}
     assert "Svarte etter 12 mnd." in tables["followup"].columns
+
+
+def test_applying_again_after_withdrawing_is_one_episode(app, data, personas, db):
+    """P2 (KiD, present at 1 and 2) withdraws and applies again, and is admitted and present at
+    session 3 under the new application: still one person who started, finished with 3."""
+    from sqlalchemy import select
+
+    cohort = data["cohort"]
+    old = db.scalar(select(Application).where(Application.cohort_id == cohort.id,
+                                              Application.resident_id == data["people"]["P2"].id))
+    old.state = "withdrawn"
+    again = Application(cohort_id=cohort.id, resident_id=old.resident_id, state="admitted",
+                        applied_at=utc(2026, 1, 20), calendar_token="again-p2")
+    db.add(again)
+    db.flush()
+    db.add(Attendance(session_id=data["sessions"][3].id, application_id=again.id,
+                      status="present", recorded_by_id=personas["course_leader"].id,
+                      recorded_at=utc(2026, 1, 27)))
+    db.commit()
+    row = _rows(personas)[("course", "KiD")]
+    # As in dataset.py (started 5, finished 3, paired 3, deteriorated P2 1): not doubled.
+    assert (row["started"], row["finished"], row["paired"], row["deteriorated"]) == (5, 3, 3, 1)
