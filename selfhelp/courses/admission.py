@@ -14,11 +14,10 @@ from sqlalchemy import func, select, update
 
 from selfhelp.accounts.models import User
 from selfhelp.content.model import Course
+from selfhelp.courses.models import ACTIVE_APPLICATION_STATES as ACTIVE
 from selfhelp.courses.models import Application, Cohort
 from selfhelp.db import db
 from selfhelp.notifications.services import enqueue
-
-ACTIVE = ("received", "pretalk", "waitlisted", "admitted")
 
 
 class AdmissionError(Exception):
@@ -127,30 +126,51 @@ class ApplicationForm:
     guardian_contact: str | None = None
 
 
+def open_application(resident: User, cohort: Cohort) -> Application | None:
+    """The person's application to the cohort that is still open (at most one), if any."""
+    return db.scalar(select(Application).where(Application.cohort_id == cohort.id,
+                                               Application.resident_id == resident.id,
+                                               Application.state.in_(ACTIVE)))
+
+
+def latest_application(resident: User, cohort: Cohort) -> Application | None:
+    """The person's newest application to the cohort, open or not."""
+    return db.scalar(select(Application).where(Application.cohort_id == cohort.id,
+                                               Application.resident_id == resident.id)
+                     .order_by(Application.applied_at.desc(), Application.id.desc()).limit(1))
+
+
+def screening_occasion(application: Application) -> str:
+    """The occasion the screening answers of this application are stored under: "screening" for
+    a person's first application to the cohort, "screening-<id>" when they apply again (the
+    answers of the earlier application stay as they were)."""
+    earlier = db.scalar(select(func.count()).select_from(Application).where(
+        Application.cohort_id == application.cohort_id,
+        Application.resident_id == application.resident_id, Application.id < application.id))
+    return "screening" if not earlier else f"screening-{application.id}"
+
+
 def apply(resident: User, cohort: Cohort, course: Course, form: ApplicationForm,
           now: datetime, today: date) -> Application:
     """Apply to a cohort. A full cohort puts the applicant on the waiting list at once; a cohort
-    with automatic admission admits while seats are free."""
+    with automatic admission admits while seats are free.
+
+    Someone who withdrew or was declined may apply again: that is a new application with a new
+    place at the back of the waiting list; the earlier one is kept unchanged."""
     problems = eligibility_problems(resident, cohort, course, today)
     if problems:
         raise AdmissionError(problems[0])
-    existing = db.scalar(select(Application).where(Application.cohort_id == cohort.id,
-                                                   Application.resident_id == resident.id))
-    if existing is not None and existing.state in ACTIVE:
+    if open_application(resident, cohort) is not None:
         raise AdmissionError("already_applied")
     if needs_guardian(resident, cohort, course) and not (form.guardian_name and form.guardian_contact):
         raise AdmissionError("guardian_missing")
-    application = existing or Application(cohort_id=cohort.id, resident_id=resident.id,
-                                          calendar_token=secrets.token_urlsafe(24))
-    application.state = "received"
-    application.motivation = form.motivation
-    application.guardian_name = form.guardian_name
-    application.guardian_contact = form.guardian_contact
-    application.applied_at = now
+    application = Application(cohort_id=cohort.id, resident_id=resident.id,
+                              calendar_token=secrets.token_urlsafe(24), state="received",
+                              motivation=form.motivation, guardian_name=form.guardian_name,
+                              guardian_contact=form.guardian_contact, applied_at=now)
     application.cohort = cohort
     application.resident = resident
-    if existing is None:
-        db.add(application)
+    db.add(application)
     db.flush()
     if cohort.auto_admit and may_be_admitted(application, course) and _take_seat(cohort.id):
         _admit(application, now, "course_admitted")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint,
+    JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +12,9 @@ from selfhelp.accounts.models import User
 from selfhelp.db import Base, UTCDateTime
 
 APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted", "declined", "withdrawn")
+#: An application in one of these states is still open; a person has at most one per cohort.
+ACTIVE_APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted")
+_ACTIVE_SQL = "state IN ('received', 'pretalk', 'waitlisted', 'admitted')"
 
 
 class Cohort(Base):
@@ -98,11 +101,17 @@ class CourseSession(Base):
 
 
 class Application(Base):
-    """A resident's application to a cohort, from received to admitted (or not)."""
+    """A resident's application to a cohort, from received to admitted (or not).
+
+    A person who withdrew (or was declined) may apply again: that is a new row with a new
+    waiting-list ticket, and the earlier application stays as it was (the record keeps it). At
+    most one application per person and cohort is open at a time (a partial unique index)."""
 
     __tablename__ = "course_applications"
-    __table_args__ = (UniqueConstraint("cohort_id", "resident_id"),
-                      UniqueConstraint("cohort_id", "waitlist_ticket"))
+    __table_args__ = (UniqueConstraint("cohort_id", "waitlist_ticket"),
+                      Index("uq_course_applications_one_open", "cohort_id", "resident_id",
+                            unique=True, sqlite_where=text(_ACTIVE_SQL),
+                            postgresql_where=text(_ACTIVE_SQL)))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)

@@ -17,7 +17,7 @@ from selfhelp.courses.models import Application, Cohort
 from selfhelp.courses.outcomes import due_course_questionnaires
 from selfhelp.courses.queries import applications_of, next_session, open_cohorts
 from selfhelp.db import db
-from selfhelp.forms import validates_csrf_in_form
+from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.answering import item_errors as answer_errors
 from selfhelp.measures.answering import questionnaire_page
@@ -90,8 +90,7 @@ def cohort(cohort_id: int):
     form = forms.ApplyForm()
     item_errors: dict[str, str] = {}
     problems = admission.eligibility_problems(current_user, cohort, course, today)
-    mine = db.scalar(select(Application).where(Application.cohort_id == cohort.id,
-                                               Application.resident_id == current_user.id))
+    mine = admission.latest_application(current_user, cohort)
     guardian = admission.needs_guardian(current_user, cohort, course)
     if request.method == "POST" and form.validate_on_submit() and not problems:
         outcome = _apply(cohort, course, form, measure, guardian, item_errors)
@@ -114,7 +113,8 @@ def _apply(cohort, course, form, measure, guardian, item_errors):
             form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
             now, clock.local(now).date())
         if measure is not None:
-            result, flags = record_result(current_user, measure, f"cohort:{cohort.id}", "screening",
+            result, flags = record_result(current_user, measure, f"cohort:{cohort.id}",
+                                          admission.screening_occasion(application),
                                           request.form, now)
             application.screening_result_id = result.id
     except IncompleteAnswers as problem:
@@ -146,16 +146,26 @@ def mine():
                            due=due)
 
 
-@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 @roles_required("resident")
 def withdraw(application_id: int):
+    """GET asks first ("Er du sikker?"); only the POST from that page withdraws the application
+    or, for someone admitted, gives up the place in the course."""
     application = _own_application(application_id)
+    if application.state not in admission.ACTIVE:
+        flash(_("Denne søknaden er allerede avsluttet."), "info")
+        return redirect(url_for("courses.mine"))
+    course = _course(application.cohort.course_code)
+    if request.method == "GET":
+        return render_template("courses/withdraw.html", application=application, course=course,
+                               form=EmptyForm(), waitlisted=application.state == "waitlisted")
+    admitted = application.state == "admitted"
     try:
-        admission.withdraw(current_user, application, _course(application.cohort.course_code), clock.now())
+        admission.withdraw(current_user, application, course, clock.now())
     except admission.AdmissionError:
         abort(400)
     db.commit()
-    flash(_("Du har trukket søknaden."), "success")
+    flash(_("Du har meldt deg av kurset.") if admitted else _("Du har trukket søknaden."), "success")
     return redirect(url_for("courses.mine"))
 
 

@@ -72,6 +72,21 @@ class RiskRule:
 
 
 @dataclass(frozen=True)
+class ReliableChangeBasis:
+    """Where a Jacobson–Truax reliable-change threshold comes from: the standard deviation of
+    baseline scores and the reliability of the measure, with a note of their source."""
+
+    sd: float
+    reliability: float
+    source: dict[str, str]
+
+    @property
+    def threshold(self) -> float:
+        """1.96 × √2 × SD × √(1 − r)."""
+        return 1.96 * math.sqrt(2) * self.sd * math.sqrt(1 - self.reliability)
+
+
+@dataclass(frozen=True)
 class Measure:
     """One questionnaire. ``scored_items`` left empty means every item is scored."""
 
@@ -90,6 +105,8 @@ class Measure:
     reliable_change: float | None = None
     higher_is_better: bool = False
     risk_rules: tuple[RiskRule, ...] = ()
+    #: Set when ``reliable_change`` is computed (Jacobson–Truax) rather than given as points.
+    reliable_basis: ReliableChangeBasis | None = None
 
     def __post_init__(self) -> None:
         for name in ("options", "items", "scored_items", "reverse", "bands", "risk_rules"):
@@ -130,7 +147,7 @@ _KINDS = {
     "a mapping": lambda v: isinstance(v, dict),
 }
 _TOP_KEYS = {"code", "name", "instructions", "options", "items", "scoring", "range", "bands",
-             "cutoff", "reliable_change", "higher_is_better", "risk_items"}
+             "cutoff", "reliable_change", "jacobson_truax", "higher_is_better", "risk_items"}
 
 
 class _Checker:
@@ -321,6 +338,23 @@ def parse_measure(text: str, path: str) -> tuple[Measure | None, list[str]]:
     reliable = c.get(data, (), "reliable_change", "a number", required=False)
     if reliable is not None and reliable <= 0:
         c.err(("reliable_change",), "reliable_change must be above 0 (or null)")
+    basis = None
+    raw_basis = data.get("jacobson_truax")
+    if raw_basis is not None and c.only(raw_basis, ("jacobson_truax",),
+                                        {"sd", "reliability", "source"}):
+        at = ("jacobson_truax",)
+        sd = c.get(raw_basis, at, "sd", "a number")
+        r = c.get(raw_basis, at, "reliability", "a number")
+        source = c.texts(raw_basis, at, "source")
+        if reliable is not None:
+            c.err(at, "give either reliable_change or jacobson_truax, not both")
+        elif sd is not None and sd <= 0:
+            c.err((*at, "sd"), "jacobson_truax.sd must be above 0")
+        elif r is not None and not 0 <= r < 1:
+            c.err((*at, "reliability"), "jacobson_truax.reliability must be from 0 to below 1")
+        elif sd is not None and r is not None and source:
+            basis = ReliableChangeBasis(float(sd), float(r), source)
+            reliable = basis.threshold
     higher_is_better = c.get(data, (), "higher_is_better", "true or false")
 
     rules = []
@@ -337,7 +371,7 @@ def parse_measure(text: str, path: str) -> tuple[Measure | None, list[str]]:
         return None, problems
     return Measure(code, name, instructions, tuple(options), tuple(items), scored, multiplier,
                    reverse, low, high, tuple(b for _, b in bands), cutoff, reliable,
-                   higher_is_better, tuple(rules)), []
+                   higher_is_better, tuple(rules), basis), []
 
 
 # ------------------------------------------------------------------ loading

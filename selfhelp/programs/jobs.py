@@ -2,7 +2,8 @@
 
 - module_available: a weekly program's next module opened (09:00 Oslo on the day it opens);
 - questionnaire_due: the weekly questionnaire, in weeks where no module opens (one notice a week);
-- followup_due: the follow-up questionnaire 3 and 6 months after the program ended;
+- followup_due: the follow-up questionnaire at each of the program's ``followup_months`` after it
+  ended (e.g. 3, 6 and 12 months);
 - activity_nudge: 7 and 14 days without activity, then nothing more until the person is back.
 Never to a paused resident; nudges and weekly notices never to a finished one. Each notice is
 checked again when it is sent (notifications/kinds.py), so a pause or a visit in between wins.
@@ -55,6 +56,13 @@ def _followups(program: Program, e, ctx: dict) -> Iterator[tuple[str, str, date,
                    {**ctx, "occasion": f"followup-{months}", "months": months})
 
 
+def followup_horizon(programs) -> timedelta:
+    """How long after finishing a program its follow-up notices may still fall due: the longest
+    follow-up any program asks for (e.g. 12 months), plus a margin for short months."""
+    longest = max((m for p in programs.values() for m in p.followup_months), default=0)
+    return max(timedelta(days=200), timedelta(days=31 * longest + 14))
+
+
 def notices_due(now: datetime) -> list[Planned]:
     programs = get_catalogue().programs
     rows = db.execute(
@@ -65,7 +73,7 @@ def notices_due(now: datetime) -> list[Planned]:
         .where(User.active.is_(True),
                or_(Enrolment.state == "active",
                    (Enrolment.state == "finished")
-                   & (Enrolment.finished_at > now - timedelta(days=200)))))
+                   & (Enrolment.finished_at > now - followup_horizon(programs)))))
     planned = []
     for e in rows:
         program = programs.get(e.program_slug)

@@ -78,19 +78,28 @@ def attended():
 
 def course_episodes(scope: Scope, period: Period):
     """Places in cohorts whose first session is in the period: admitted, or attended at least
-    once (a person admitted who later withdrew still started). Finished: 2 sessions attended."""
+    once (a person admitted who later withdrew still started). Finished: 2 sessions attended.
+    One episode per person and cohort, also when they applied again after withdrawing (their
+    attendance under both applications adds up)."""
     present = attended()
-    n_present = func.coalesce(present.c.present, 0)
+    per_person = (
+        select(Application.resident_id, Application.cohort_id,
+               func.max(case((Application.state == "admitted", 1), else_=0)).label("admitted"),
+               func.coalesce(func.sum(present.c.present), 0).label("present"))
+        .outerjoin(present, present.c.application_id == Application.id)
+        .group_by(Application.resident_id, Application.cohort_id)
+        .subquery("places"))
+    n_present = per_person.c.present
     return (
-        select(Application.resident_id.label("resident_id"), literal("course").label("kind"),
+        select(per_person.c.resident_id.label("resident_id"), literal("course").label("kind"),
                Cohort.course_code.label("key"),
                (literal("cohort:", String) + cast(Cohort.id, String)).label("context"),
                Cohort.id.label("cohort_id"), cast(null(), Integer).label("guide_id"),
                case((n_present >= FINISHED_AT_LEAST, 1), else_=0).label("finished"))
-        .join(Cohort, Cohort.id == Application.cohort_id)
-        .outerjoin(present, present.c.application_id == Application.id)
+        .select_from(per_person)
+        .join(Cohort, Cohort.id == per_person.c.cohort_id)
         .where(Cohort.first_date >= period.first, Cohort.first_date <= period.last,
-               or_(Application.state == "admitted", n_present >= 1),
+               or_(per_person.c.admitted == 1, n_present >= 1),
                scope.cohorts(Cohort.id, Cohort.municipality_code))
     )
 

@@ -13,7 +13,7 @@ from selfhelp.templating import localized
 
 def level_label(level: str) -> str:
     return {"program": _("Program"), "course": _("Kurs"), "cohort": _("Kursgruppe"),
-            "guide": _("Veileder"), "total": _("Alle")}[level]
+            "leader": _("Kursleder"), "guide": _("Veileder"), "total": _("Alle")}[level]
 
 
 def program_title(slug: str) -> str:

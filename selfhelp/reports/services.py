@@ -1,7 +1,7 @@
 """The four reports as tables (with charts), built from the SQL aggregates.
 
 Each builder runs a fixed number of statements, whatever the amount of data:
-outcomes 3, engagement 5, reach 1, workload 6 (see tests/reports/test_query_counts.py).
+outcomes 3 (one of them the single outcome statement), engagement 5, reach 1, workload 6 (see tests/reports/test_query_counts.py).
 """
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from selfhelp.measures.definitions import get_measure
 from selfhelp.reports import engagement, labels, outcomes, reach, workload
 from selfhelp.reports.charts import Bar, bar_chart
 from selfhelp.reports.scope import Period, Scope
 from selfhelp.reports.stats import mean_ci
 from selfhelp.reports.suppression import (
-    Count, Interval, Rate, Stat, chart_value, display, protect_partition,
+    Count, Interval, Rate, Stat, chart_value, display, number, protect_partition,
 )
 from selfhelp.reports.tables import Table
+from selfhelp.templating import localized
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def build(name: str, scope: Scope, period: Period) -> list[Table]:
 
 def _group_names(rows: list[dict]) -> dict[tuple[str, str], str]:
     cohorts = labels.cohort_labels({int(r["grp"]) for r in rows if r["level"] == "cohort"})
-    guides = workload.guide_names({int(r["grp"]) for r in rows if r["level"] == "guide"})
+    staff = workload.guide_names({int(r["grp"]) for r in rows if r["level"] in ("guide", "leader")})
     names = {}
     for r in rows:
         level, grp = r["level"], r["grp"]
@@ -59,7 +61,8 @@ def _group_names(rows: list[dict]) -> dict[tuple[str, str], str]:
             "program": lambda: labels.program_title(grp),
             "course": lambda: labels.course_name(grp),
             "cohort": lambda: cohorts.get(int(grp), grp),
-            "guide": lambda: guides.get(int(grp), grp),
+            "guide": lambda: staff.get(int(grp), grp),
+            "leader": lambda: staff.get(int(grp), grp),
             "total": lambda: _("Alle"),
         }[level]()
     return names
@@ -83,16 +86,49 @@ def outcome_tables(scope: Scope, period: Period) -> list[Table]:
              Count(r["started"] - r["measured"])]) for r in rows], label_columns=2,
         note=_("Personer med bare én måling kan ikke få en endring, og telles her i stedet for å "
                "falle ut i det stille."))
+    nhs = _("NHS TT")
     rates = Table("rates", _("Tilfriskning og pålitelig endring (PHQ-9 og GAD-7)"), head + [
-        _("Med før- og etter-måling"), _("Over grensen ved start"), _("Tilfriskning"),
-        _("Pålitelig bedring"), _("Pålitelig tilfriskning"), _("Pålitelig forverring")],
-        [label(r) + [Count(r["paired_pg"]), Count(r["case_paired"]),
-                     Rate(r["recovered"], r["case_paired"]), Rate(r["improved"], r["paired_pg"]),
+        _("Med før- og etter-måling"), _("Over grensen ved start"),
+        _("Fullførte og over grensen ved start (%(nhs)s)", nhs=nhs),
+        _("Tilfriskning"), _("Tilfriskning (%(nhs)s)", nhs=nhs),
+        _("Pålitelig bedring"), _("Pålitelig bedring (%(nhs)s)", nhs=nhs),
+        _("Pålitelig tilfriskning"), _("Pålitelig tilfriskning (%(nhs)s)", nhs=nhs),
+        _("Pålitelig forverring")],
+        [label(r) + [Count(r["paired_pg"]), Count(r["case_paired"]), Count(r["nhs_cases"]),
+                     Rate(r["recovered"], r["case_paired"]),
+                     Rate(r["nhs_recovered"], r["nhs_cases"]),
+                     Rate(r["improved"], r["paired_pg"]),
+                     Rate(r["nhs_improved"], r["nhs_cases"]),
                      Rate(r["reliably_recovered"], r["case_paired"]),
+                     Rate(r["nhs_reliably_recovered"], r["nhs_cases"]),
                      Rate(r["deteriorated"], r["paired_pg"])] for r in rows], label_columns=2,
-        note=_("Tilfriskning og pålitelig tilfriskning regnes av dem som var over grensen ved "
-               "start (PHQ-9 ≥ 10 eller GAD-7 ≥ 8); pålitelig bedring og forverring av alle med "
-               "før- og etter-måling. Pålitelig endring: PHQ-9 minst 6 poeng, GAD-7 minst 4."))
+        note=_("To nevnere står side om side. Dagens tall: tilfriskning regnes av alle med "
+               "før- og etter-måling som var over grensen ved start (PHQ-9 ≥ 10 eller GAD-7 ≥ 8), "
+               "pålitelig bedring og forverring av alle med før- og etter-måling. NHS Talking "
+               "Therapies (NHS TT): bare de som fullførte (minst 2 sjekk-inn eller samlinger), "
+               "har før- og etter-måling og var over grensen ved start; både tilfriskning og "
+               "pålitelig bedring regnes av dem. Pålitelig endring: PHQ-9 minst 6 poeng, "
+               "GAD-7 minst 4."))
+    who5 = get_measure("WHO-5")
+    basis = who5.reliable_basis
+    threshold = number(who5.reliable_change, 1)
+    # Only groups where someone answered WHO-5 twice (KiB, and programs that ask for it).
+    who_rows = [r for r in rows if r["who_paired"] or r["level"] == "total"]
+    wellbeing = Table("who5", _("Pålitelig endring i trivsel (WHO-5)"), head + [
+        _("Med før- og etter-måling"), _("Pålitelig bedring"), _("Pålitelig forverring"),
+        _("Fullførte og under grensen ved start"), _("Pålitelig bedring av dem")],
+        [label(r) + [Count(r["who_paired"]), Rate(r["who_improved"], r["who_paired"]),
+                     Rate(r["who_deteriorated"], r["who_paired"]), Count(r["who_cases"]),
+                     Rate(r["who_cases_improved"], r["who_cases"])] for r in who_rows],
+        label_columns=2,
+        note=_("WHO-5 er målet i Kurs i belastningsmestring (KiB). Pålitelig endring etter "
+               "Jacobson og Truax: 1,96 × √2 × SD × √(1 − r) = %(threshold)s poeng, med "
+               "standardavvik SD = %(sd)s og reliabilitet r = %(r)s. %(source)s Under grensen: "
+               "WHO-5 under %(cut)s ved start; «av dem» er de som fullførte (minst 2 "
+               "samlinger eller sjekk-inn) med før- og etter-måling.",
+               threshold=threshold, sd=number(basis.sd, 0) if basis else "–",
+               r=number(basis.reliability, 2) if basis else "–",
+               source=localized(basis.source) if basis else "", cut=who5.cutoff.score))
     change_columns = []
     for code in outcomes.MEASURES:
         change_columns += [_("%(measure)s antall", measure=code),
@@ -116,7 +152,33 @@ def outcome_tables(scope: Scope, period: Period) -> list[Table]:
         [Bar(names[(r["level"], r["grp"])], chart_value(Rate(r["improved"], r["paired_pg"])),
              display(Rate(r["improved"], r["paired_pg"]))) for r in top],
         _("Andel med pålitelig bedring av dem med før- og etter-måling."), maximum=100)
-    return [people, rates, change]
+    tables = [people, rates, wellbeing, change]
+    months = outcomes.followup_months()
+    if months:
+        columns = []
+        for m in months:
+            columns += [_("Svarte etter %(n)d mnd.", n=m),
+                        _("Over grensen ved start, svarte etter %(n)d mnd.", n=m),
+                        _("Tilfriskning etter %(n)d mnd.", n=m),
+                        _("Pålitelig bedring etter %(n)d mnd.", n=m)]
+
+        def followups(r):
+            cells = []
+            for m in months:
+                cases = r[f"fu{m}_cases"]
+                cells += [Count(r[f"fu{m}_answered"]), Count(cases),
+                          Rate(r[f"fu{m}_recovered"], cases), Rate(r[f"fu{m}_improved"], cases)]
+            return cells
+
+        program_rows = [r for r in rows if r["level"] in ("program", "guide", "total")]
+        tables.append(Table(
+            "followup", _("Oppfølging etter at programmet er ferdig"), head + columns,
+            [label(r) + followups(r) for r in program_rows], label_columns=2,
+            note=_("Svarene på spørreskjemaene programmet ber om %(months)s måneder etter at "
+                   "programmet sluttet, sammenlignet med første måling. Tilfriskning og pålitelig bedring regnes av "
+                   "dem som var over grensen ved start og svarte ved oppfølgingen.",
+                   months=", ".join(str(m) for m in months))))
+    return tables
 
 
 # ------------------------------------------------------------------ engagement

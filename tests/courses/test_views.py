@@ -167,7 +167,7 @@ def test_withdrawing_frees_the_seat_for_the_waiting_list(as_persona, personas, d
     db.commit()
     other = as_persona("other_resident")
     assert "På venteliste nr. 1" in other.get("/courses/mine").get_data(as_text=True)
-    post_form(as_persona("resident"), f"/courses/applications/{mine.id}/withdraw", {}, page="/courses/mine")
+    post_form(as_persona("resident"), f"/courses/applications/{mine.id}/withdraw", {})
     assert "Tatt opp" in other.get("/courses/mine").get_data(as_text=True)
     db.expire_all()
     assert db.get(Application, theirs.id).state == "admitted"

@@ -77,7 +77,8 @@ def test_builtin_measures_load_without_problems():
     ("GAD-7", 7, 0, 21, 1, Cutoff(8, "above"), 4, False),
     ("PHQ-2", 2, 0, 6, 1, Cutoff(3, "above"), None, False),
     ("GAD-2", 2, 0, 6, 1, Cutoff(3, "above"), None, False),
-    ("WHO-5", 5, 0, 100, 4, Cutoff(52, "below"), 10, True),
+    # WHO-5: Jacobson–Truax from SD 20 and reliability 0.85 (1.96 × √2 × 20 × √0.15).
+    ("WHO-5", 5, 0, 100, 4, Cutoff(52, "below"), pytest.approx(21.4707, abs=1e-4), True),
 ])
 def test_builtin_definitions_match_the_product_table(code, n_items, low, high, multiplier, cutoff,
                                                      reliable, better):
@@ -171,6 +172,13 @@ def test_scored_items_subset(tmp_path):
      "unknown key 'colour'"),
     ("risk_items:", "risk_item:", 24, "unknown key 'risk_item'"),
     ("reliable_change: 3", "reliable_change: 3\nreliable_change: 4", 23, "duplicate key"),
+    ("reliable_change: 3", "reliable_change: 3\njacobson_truax: {sd: 5, reliability: 0.8, "
+     "source: {nb: \"Kilde\"}}", 23, "not both"),
+    ("reliable_change: 3", "jacobson_truax: {sd: 5, reliability: 1.2, source: {nb: \"Kilde\"}}",
+     22, "from 0 to below 1"),
+    ("reliable_change: 3", "jacobson_truax: {sd: 0, reliability: 0.8, source: {nb: \"Kilde\"}}",
+     22, "sd must be above 0"),
+    ("reliable_change: 3", "jacobson_truax: {sd: 5, reliability: 0.8}", 22, "missing"),
     ("options:\n", "options: [\n", 5, "invalid YAML"),
     ("  - {key: c, text", "  - {key: c text", 12, "invalid YAML"),
 ])

@@ -31,10 +31,10 @@ def builtin_only(monkeypatch):
     ("GAD-7", 12, 9, None),
     ("GAD-7", 8, 12, "deteriorated"),
     ("GAD-7", 8, 11, None),
-    ("WHO-5", 40, 50, "improved"),      # higher is better: up by exactly 10
-    ("WHO-5", 40, 48, None),
-    ("WHO-5", 50, 40, "deteriorated"),
-    ("WHO-5", 52, 44, None),
+    ("WHO-5", 40, 64, "improved"),      # higher is better: up by 24 (threshold 21.5)
+    ("WHO-5", 40, 60, None),            # up by 20: not beyond the measurement error
+    ("WHO-5", 64, 40, "deteriorated"),
+    ("WHO-5", 52, 32, None),
     ("PHQ-2", 6, 0, None),              # no reliable change defined
     ("GAD-2", 0, 6, None),
 ])
@@ -121,3 +121,13 @@ def test_reliable_improvement_and_deterioration(first_phq, last_phq, first_gad, 
 def test_reliable_recovery_needs_recovery_and_reliable_improvement(
         first_phq, last_phq, first_gad, last_gad, expected):
     assert reliable_recovery(first_phq, last_phq, first_gad, last_gad) is expected
+
+
+def test_who5_reliable_change_is_jacobson_truax_from_the_sd_and_reliability_in_its_file():
+    who5 = get_measure("WHO-5")
+    basis = who5.reliable_basis
+    assert (basis.sd, basis.reliability) == (20.0, 0.85)
+    assert "Cronbach" in basis.source["nb"] and "Cronbach" in basis.source["en"]
+    # 1.96 × √2 × 20 × √0.15 = 2.77186 × 20 × 0.38730 = 21.47
+    assert who5.reliable_change == pytest.approx(21.47, abs=0.01)
+    assert who5.reliable_change == jacobson_truax_threshold(20, 0.85)

@@ -100,7 +100,8 @@ def test_a_course_leader_sees_only_their_cohorts(app, data, personas):
     rows = _rows(Scope.for_user(personas["course_leader"], "course_leader"))
     # They lead the Drammen cohort (5 started), not Bergen's (X).
     assert rows[("course", "KiD")]["started"] == 5
-    assert set(rows) == {("course", "KiD"), ("cohort", str(data["cohort"].id)), ("total", "all")}
+    assert set(rows) == {("course", "KiD"), ("cohort", str(data["cohort"].id)),
+                         ("leader", str(personas["course_leader"].id)), ("total", "all")}
     assert ("program", "depression") not in rows
 
 
