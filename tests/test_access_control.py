@@ -114,6 +114,7 @@ ACCESS: dict[str, set[str]] = {
     "reports.engagement": STAFF,
     "reports.reach": STAFF,
     "reports.workload": STAFF,
+    "reports.stepped_care": STAFF,
     "audit.access_log": RESIDENTS,
     "audit.search": ADMIN,
     "audit.export_csv": ADMIN,

@@ -23,6 +23,11 @@ WHAT = {
     "audit_log": _l("tilgangsloggen"),
     "failed_notifications": _l("varsler som ikke kom fram"),
     "sent_mail": _l("e-post selfhelp har sendt deg (demoens e-postvisning)"),
+    "care_pathway": _l("kartleggingen og planen din"),
+    "assessment": _l("kartleggingen din"),
+    "care_plan": _l("planen din"),
+    "review_decision": _l("en vurdering av planen din"),
+    "care_review": _l("kursets liste over deltakere som trenger en vurdering av planen"),
 }
 
 ACTIONS = {
