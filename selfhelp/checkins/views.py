@@ -93,7 +93,10 @@ def resident(resident_id: int):
     audit(current_user, "guide", [case.resident.id], "checkin_screen", "view", now,
           record_id=ctx["checkin"].id if ctx["checkin"] else None)
     db.commit()
-    return render_template("checkins/screen.html", case=case, actions=ACTIONS,
+    from selfhelp.pathway.review import program_reviews
+
+    review = program_reviews([case.enrolment], clock.local(now).date()).get(case.enrolment.id)
+    return render_template("checkins/screen.html", case=case, actions=ACTIONS, review=review,
                            available_actions=_available_actions(case), **ctx)
 
 
@@ -220,16 +223,18 @@ def program_action(resident_id: int):
     today = clock.local(now).date()
     action = request.values.get("action")
     if action not in _available_actions(case):
-        if request.method == "GET":
-            return _back(resident_id, "#program")
-        abort(400)
+        if request.method == "POST":
+            abort(400)
+        action = None  # GET without a (usable) switch: the list to choose from
     form = forms.ProgramActionForm()
     form.measure.choices = [(code, measure_name(code)) for code in get_measures()]
     if request.method == "GET":
         audit(current_user, "guide", [case.resident.id], "program", "view", now, record_id=case.enrolment.id)
         db.commit()
         return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
-                               title=ACTIONS[action], explained=ACTION_EXPLAINED[action],
+                               title=ACTIONS[action] if action else _("Endre programmet"),
+                               explained=ACTION_EXPLAINED[action] if action else "",
+                               actions=ACTIONS, available_actions=_available_actions(case),
                                next_locked=_next_locked(case, today))
     if action == "unlock":
         opened = programs.open_next_module(case.enrolment, case.program, today)
