@@ -167,3 +167,22 @@ def test_the_stepped_care_report_counts_decisions_and_step_ups(as_persona, db, p
     assert counts == {("week-3", "continue"): 1, ("week-3", "add_contact"): 3, ("week-7", "add_contact"): 2}
     html = as_persona("admin").get("/reports/stepped-care").get_data(as_text=True)
     assert "Trappet opp" in html
+
+
+def test_the_report_shows_a_leader_the_decisions_in_their_cohorts_and_a_guide_their_own(db, personas, clock):
+    from selfhelp.reports.scope import Period, Scope
+    from selfhelp.reports.stepped_care import decision_counts
+
+    cohort = factories.make_cohort(leaders=[personas["course_leader"]])
+    services.record_decision(personas["admin"], "admin", personas["resident"], f"cohort:{cohort.id}",
+                             "session-8", "offer_course", "Nytt kurs", now())
+    services.record_decision(personas["guide"], "guide", personas["other_resident"], "program:depression",
+                             "week-3", "refer", "Fastlege", now())
+    services.record_decision(personas["admin"], "admin", personas["other_resident"], "cohort:999999",
+                             "session-8", "continue", "Annet kurs", now())
+    db.commit()
+    today = local(now()).date()
+    period = Period(today, today, now())
+    assert decision_counts(Scope.for_user(personas["course_leader"], "course_leader"), period) == {
+        ("session", "offer_course"): 1}
+    assert decision_counts(Scope.for_user(personas["guide"], "guide"), period) == {("week-3", "refer"): 1}
