@@ -7,3 +7,4 @@ from selfhelp.measures import models as measures  # noqa: F401
 from selfhelp.notifications import models as notifications  # noqa: F401
 from selfhelp.privacy import models as privacy  # noqa: F401
 from selfhelp.programs import models as programs  # noqa: F401
+from selfhelp.pathway import models as pathway  # noqa: F401

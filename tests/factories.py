@@ -97,3 +97,16 @@ def make_application(cohort, resident: User, *, motivation: str = "Jeg vil lære
                                   now, now.date())
     db.flush()
     return application
+
+
+def make_result(resident: User, code: str, score: int, *, context: str = "program:depression",
+                occasion: str = "start", answered_at: datetime | None = None):
+    """A scored questionnaire answer as the platform stores it (answers are not itemised)."""
+    from selfhelp.measures.models import MeasureResult
+
+    result = MeasureResult(resident_id=resident.id, measure_code=code, context=context, occasion=occasion,
+                           answers={}, raw_score=score, score=score, severity=0, is_case=None,
+                           answered_at=answered_at or datetime.now(timezone.utc))
+    db.add(result)
+    db.flush()
+    return result

@@ -16,6 +16,7 @@ ADMIN = {"admin"}
 RESIDENTS = {"resident", "other_resident"}
 LEADER = {"course_leader"}
 GUIDES = {"guide", "other_guide"}
+SERVING = {"guide", "course_leader", "admin"}
 
 #: endpoint -> personas allowed in
 ACCESS: dict[str, set[str]] = {
@@ -120,6 +121,7 @@ ACCESS: dict[str, set[str]] = {
     "reports.engagement": STAFF,
     "reports.reach": STAFF,
     "reports.workload": STAFF,
+    "reports.stepped_care": STAFF,
     "audit.access_log": RESIDENTS,
     "audit.search": ADMIN,
     "audit.export_csv": ADMIN,
@@ -128,6 +130,14 @@ ACCESS: dict[str, set[str]] = {
     "privacy.close": RESIDENTS,
     "privacy.closed": EVERYONE,
     "privacy.retention": ADMIN,
+    # Care pathway: staff who serve the resident (the guide assigned, the leader of the cohort
+    # applied to, the municipality's admin); other_guide works elsewhere.
+    "pathway.resident": SERVING,
+    "pathway.assessment": SERVING,
+    "pathway.plan": SERVING,
+    "pathway.review": SERVING,
+    "pathway.mine": RESIDENTS,
+    "pathway.template": ADMIN,
 }
 
 

@@ -28,7 +28,8 @@ NASTY = ["", " ", "\x00", "a\x00b", "\r\n", "<script>window.__xss=1</script>", "
 
 EXTRA_FIELDS = ["f-general_goal", "f-situation", "f-thought", "add_row", "language", "next", "body",
                 "do", "measure", "snippet", "format", "checkin_id", "action", "minutes", "code",
-                "q1", "q2", "q9", "reason", "note", "motivation", "accept_terms", "password"]
+                "q1", "q2", "q9", "reason", "note", "motivation", "accept_terms", "password",
+                "context", "checkpoint", "municipality", "back"]
 
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=300),
                  st.integers(min_value=-2**70, max_value=2**70).map(str))

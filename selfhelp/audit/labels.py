@@ -24,6 +24,11 @@ WHAT = {
     "failed_notifications": _l("varsler som ikke kom fram"),
     "sent_mail": _l("e-post selfhelp har sendt deg (demoens e-postvisning)"),
     "leader_register": _l("kurslederregisteret (registrert eller trukket tilbake opplæring)"),
+    "care_pathway": _l("kartleggingen og planen din"),
+    "assessment": _l("kartleggingen din"),
+    "care_plan": _l("planen din"),
+    "review_decision": _l("en vurdering av planen din"),
+    "care_review": _l("kursets liste over deltakere som trenger en vurdering av planen"),
 }
 
 ACTIONS = {

@@ -13,6 +13,7 @@ from selfhelp.clock import local
 from selfhelp.content import get_catalogue
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult, RiskFlag
+from selfhelp.pathway.review import ReviewItem, program_reviews
 from selfhelp.programs.models import Enrolment
 from selfhelp.programs.schedule import module_states
 
@@ -33,6 +34,8 @@ class CaseRow:
     next_checkin_on: object = None
     #: True when the guide sees this resident as cover for an absent colleague.
     covering: bool = False
+    #: An open stepped-care review ("Vurder planen"), see pathway/review.py.
+    review: ReviewItem | None = None
 
 
 def caseload(guide: User, now: datetime) -> list[CaseRow]:
@@ -51,6 +54,7 @@ def caseload(guide: User, now: datetime) -> list[CaseRow]:
     checkins = {c.enrolment_id: c for c in db.scalars(select(Checkin).where(
         Checkin.enrolment_id.in_(enrolment_ids), Checkin.state == "submitted"))}
     scores = _latest_scores(resident_ids)
+    reviews = program_reviews([e for _a, e, _u in rows], today)
     out = []
     for assignment, enrolment, resident in rows:
         program = programs.get(enrolment.program_slug)
@@ -65,7 +69,7 @@ def caseload(guide: User, now: datetime) -> list[CaseRow]:
                       scores=scores.get(resident.id, {}), flags=flags.get(resident.id, []),
                       checkin=checkins.get(enrolment.id),
                       next_checkin_on=enrolment.start_date + timedelta(weeks=weeks_in + 1),
-                      covering=assignment.guide_id != guide.id)
+                      covering=assignment.guide_id != guide.id, review=reviews.get(enrolment.id))
         out.append(row)
     return out
 
@@ -84,9 +88,11 @@ def _latest_scores(resident_ids: list[int]) -> dict[int, dict[str, tuple[int, in
 
 
 def queue(guide: User, now: datetime) -> list[CaseRow]:
-    """What needs the guide now: risk flags first, then overdue feedback, then due soonest."""
+    """What needs the guide now: risk flags first, then overdue feedback, then due soonest, then
+    plans to review."""
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    waiting = [row for row in caseload(guide, now) if row.flags or row.checkin is not None]
+    waiting = [row for row in caseload(guide, now)
+               if row.flags or row.checkin is not None or row.review is not None]
 
     def order(row: CaseRow):
         due = row.checkin.feedback_due_at if row.checkin and row.checkin.feedback_due_at else far

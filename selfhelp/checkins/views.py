@@ -27,10 +27,11 @@ from selfhelp.measures.models import RiskFlag
 from selfhelp.programs import services as programs
 from selfhelp.programs.models import Enrolment
 from selfhelp.security import roles_required
+from selfhelp.templating import measure_name
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
 
-ACTIONS = {"unlock": _l("Åpne neste modul nå"), "pause": _l("Sett programmet på pause"),
+ACTIONS = {"unlock": _l("Åpne neste låste modul nå"), "pause": _l("Sett programmet på pause"),
            "resume": _l("Fortsett programmet"), "extend": _l("Forleng programmet med to uker"),
            "questionnaire": _l("Send et ekstra spørreskjema")}
 ERRORS = {"not_submitted": _l("Sjekk-inn er allerede besvart."),
@@ -95,7 +96,11 @@ def resident(resident_id: int):
     audit(current_user, "guide", [case.resident.id], "checkin_screen", "view", now,
           record_id=ctx["checkin"].id if ctx["checkin"] else None)
     db.commit()
-    return render_template("checkins/screen.html", case=case, actions=ACTIONS, **ctx)
+    from selfhelp.pathway.review import program_reviews
+
+    review = program_reviews([case.enrolment], clock.local(now).date()).get(case.enrolment.id)
+    return render_template("checkins/screen.html", case=case, actions=ACTIONS, review=review,
+                           available_actions=_available_actions(case), **ctx)
 
 
 def _put_back_kept_text(ctx: dict, resident_id: int) -> None:
@@ -216,33 +221,79 @@ def acknowledge(flag_id: int):
     return _back(flag.resident_id, "#flags")
 
 
-@bp.route("/residents/<int:resident_id>/program", methods=["POST"])
+#: What each switch does, shown on its confirmation page.
+ACTION_EXPLAINED = {
+    "unlock": _l("Den første modulen som fortsatt er låst, åpnes nå i stedet for på sin planlagte dato."),
+    "pause": _l("Programmet stopper fra i dag: ingen nye moduler åpnes og ingen påminnelser sendes. "
+                "Når du lar programmet fortsette, flyttes datoene for de neste modulene like mange dager "
+                "som pausen varte. Innbyggeren kan ikke oppheve pausen selv."),
+    "resume": _l("Programmet går videre. Modulene som gjenstår, åpnes like mange dager senere som pausen varte."),
+    "extend": _l("Programmet blir to uker lengre, med ukentlige sjekk-inn og spørreskjema også i de ukene."),
+    "questionnaire": _l("Innbyggeren får et ekstra spørreskjema på sin side."),
+}
+
+
+def _available_actions(case: Case) -> list[str]:
+    """The switches that make sense now: pause or resume, never both."""
+    state = case.enrolment.state
+    if state == "finished":
+        return ["questionnaire"]
+    return ["unlock", "resume" if state == "paused" else "pause", "extend", "questionnaire"]
+
+
+@bp.route("/residents/<int:resident_id>/program", methods=["GET", "POST"])
 @roles_required("guide")
 def program_action(resident_id: int):
-    """The switches: open the next module early, pause, resume, extend, send an extra questionnaire."""
+    """The switches: open the next module early, pause, resume, extend, send an extra questionnaire.
+    GET shows what the chosen switch will do and asks to confirm; the POST from there acts."""
     case = _case(resident_id)
-    action, now = request.form.get("action"), clock.now()
+    now = clock.now()
+    today = clock.local(now).date()
+    action = request.values.get("action")
+    if action not in _available_actions(case):
+        if request.method == "POST":
+            abort(400)
+        action = None  # GET without a (usable) switch: the list to choose from
+    form = forms.ProgramActionForm()
+    form.measure.choices = [(code, measure_name(code)) for code in get_measures()]
+    if request.method == "GET":
+        audit(current_user, "guide", [case.resident.id], "program", "view", now, record_id=case.enrolment.id)
+        db.commit()
+        return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
+                               title=ACTIONS[action] if action else _("Endre programmet"),
+                               explained=ACTION_EXPLAINED[action] if action else "",
+                               actions=ACTIONS, available_actions=_available_actions(case),
+                               next_locked=_next_locked(case, today))
     if action == "unlock":
-        opened = programs.open_next_module(case.enrolment, case.program)
-        message = _("Neste modul er åpnet.") if opened else _("Alle modulene er allerede åpne.")
+        opened = programs.open_next_module(case.enrolment, case.program, today)
+        message = (_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened
+                   else _("Ingen moduler er låst, så ingenting ble endret."))
     elif action == "pause":
-        programs.pause(case.enrolment)
+        programs.pause(case.enrolment, current_user, today)
         message = _("Programmet er satt på pause.")
     elif action == "resume":
-        programs.resume(case.enrolment)
-        message = _("Programmet går videre.")
+        programs.resume(case.enrolment, today)
+        message = _("Programmet går videre. De neste modulene åpner senere, like lenge som pausen varte.")
     elif action == "extend":
         programs.extend(case.enrolment, 2)
         message = _("Programmet er forlenget med to uker.")
-    elif action == "questionnaire" and request.form.get("measure") in get_measures():
+    elif request.form.get("measure") in get_measures():
         programs.request_questionnaire(current_user, case.enrolment, request.form["measure"], now)
         message = _("Spørreskjemaet er sendt. Innbyggeren ser det på sin side.")
     else:
-        abort(400)
+        flash(_("Velg et spørreskjema."), "error")
+        return redirect(url_for("guide.program_action", resident_id=resident_id, action=action))
     audit(current_user, "guide", [case.resident.id], "program", "change", now, record_id=case.enrolment.id)
     db.commit()
     flash(message, "success")
     return _back(resident_id, "#program")
+
+
+def _next_locked(case: Case, today):
+    from selfhelp.programs.schedule import module_states
+
+    return next((s.module for s in module_states(case.program, case.enrolment, today)
+                 if s.state == "locked"), None)
 
 
 @bp.route("/snippets", methods=["GET", "POST"])

@@ -131,11 +131,22 @@ def edit_cohort(cohort_id: int):
 @roles_required("course_leader")
 def cohort(cohort_id: int):
     cohort = _my_cohort(cohort_id)
+    from selfhelp.pathway.review import cohort_reviews
+
     counts = dict(db.execute(select(Application.state, func.count()).where(
         Application.cohort_id == cohort.id).group_by(Application.state)).all())
+    admitted = list(db.scalars(select(Application).where(Application.cohort_id == cohort.id,
+                                                        Application.state == "admitted")))
+    reviews = cohort_reviews(cohort, admitted)
+    by_id = {a.id: a for a in admitted}
+    review_rows = [(by_id[application_id], item) for application_id, item in reviews.items()]
+    if review_rows:  # names and scores of residents are shown: the leader's view is recorded
+        audit(current_user, "course_leader", [a.resident_id for a, _item in review_rows], "care_review",
+              "view", clock.now(), record_id=cohort.id)
+        db.commit()
     return render_template("courses/leader/cohort.html", cohort=cohort, course=_course(cohort),
                            counts=counts, action_form=EmptyForm(), cancel_form=forms.CancelForm(),
-                           municipality_name=municipality_name)
+                           municipality_name=municipality_name, review_rows=review_rows)
 
 
 @bp.route("/cohorts/<int:cohort_id>/publish", methods=["POST"])

@@ -41,8 +41,10 @@ def dashboard():
     if current_user.is_staff and not current_user.is_resident:
         return render_template("pages/staff_home.html")
     now = clock.now()
+    from selfhelp.pathway.services import current_plan
+
     return render_template("pages/dashboard.html", overview=resident_overview(current_user, now),
-                           today=clock.local(now).date())
+                           today=clock.local(now).date(), care_plan=current_plan(current_user.id))
 
 
 @bp.route("/language", methods=["POST"])

@@ -22,4 +22,6 @@ def as_json(data: dict) -> str:
 
 
 def as_html(data: dict) -> str:
-    return render_template("privacy/export.html", data=data)
+    from selfhelp.pathway.forms import DECISION_LABELS
+
+    return render_template("privacy/export.html", data=data, decision_labels=DECISION_LABELS)

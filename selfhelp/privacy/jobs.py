@@ -22,6 +22,7 @@ from selfhelp.courses.models import Application, Attendance
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult, RiskFlag
 from selfhelp.notifications.models import Notification
+from selfhelp.pathway.models import AssessmentNote, CarePlan, ReviewDecision
 from selfhelp.privacy.models import DEFAULT_RETENTION_YEARS, RetentionSettings
 from selfhelp.programs.models import (
     Enrolment, ModuleProgress, QuestionnaireRequest, WorksheetAnswer, WorksheetVersion,
@@ -94,6 +95,9 @@ def purge_account(user_id: int) -> None:
         delete(Attendance).where(Attendance.application_id.in_(applications)),
         delete(Application).where(Application.resident_id == user_id),
         delete(RiskFlag).where(RiskFlag.resident_id == user_id),
+        delete(AssessmentNote).where(AssessmentNote.resident_id == user_id),
+        delete(CarePlan).where(CarePlan.resident_id == user_id),
+        delete(ReviewDecision).where(ReviewDecision.resident_id == user_id),
         delete(MeasureResult).where(MeasureResult.resident_id == user_id),
         delete(Notification).where(Notification.recipient_id == user_id),
         delete(AccountToken).where(AccountToken.user_id == user_id),

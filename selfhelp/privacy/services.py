@@ -46,6 +46,7 @@ def collect(resident: User, locale: str, now: datetime) -> dict:
         "programs": _programs(resident, locale),
         "questionnaires": _questionnaires(resident, locale),
         "risk_flags": _risk_flags(resident),
+        "care_pathway": _care_pathway(resident),
         "courses": _courses(resident, locale),
         "checkins": _checkins(resident),
         "messages": _messages(resident),
@@ -185,6 +186,27 @@ def _risk_flags(resident: User) -> list[dict]:
     return [{"reason": f.reason, "score": f.score, "item_value": f.item_value, "raised_at": f.raised_at,
              "state": f.state, "followed_up_at": f.acknowledged_at, "what_was_done": f.action_note}
             for f in flags]
+
+
+def _care_pathway(resident: User) -> dict:
+    """Every version of the assessment note and the plan, and every review decision."""
+    from selfhelp.pathway import services as pathway
+
+    def author(user: User | None) -> str | None:
+        return user.shown_name if user else None
+
+    return {
+        "assessments": [{"version": a.version, "written_at": a.created_at, "written_by": author(a.author),
+                         "reason": a.reason, "intake_scores": a.intake_scores, "risk": a.risk,
+                         "chosen_help": a.chosen_help, "goals": a.goals}
+                        for a in reversed(pathway.assessments(resident.id))],
+        "plans": [{"version": p.version, "written_at": p.created_at, "written_by": author(p.author),
+                   "help": p.help, "frequency": p.frequency, "evaluate_on": p.evaluate_on}
+                  for p in reversed(pathway.plans(resident.id))],
+        "decisions": [{"decided_at": d.decided_at, "decided_by": author(d.decided_by), "context": d.context,
+                       "checkpoint": d.checkpoint, "decision": d.decision, "reason": d.reason}
+                      for d in reversed(pathway.decisions(resident.id))],
+    }
 
 
 def _courses(resident: User, locale: str) -> list[dict]:

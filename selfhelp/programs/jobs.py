@@ -36,9 +36,12 @@ def _weekly_notices(program: Program, e, ctx: dict) -> Iterator[tuple[str, str, 
     if program.unlock == "weekly":
         for module in program.modules:
             if module.number >= 2 and module.number > (e.unlocked_through or 1):
-                day = e.start_date + timedelta(weeks=module.number - 1)
+                # A pause moved the day: a new occurrence, as the one planned before is gone.
+                delay = e.pause_days or 0
+                day = e.start_date + timedelta(weeks=module.number - 1, days=delay)
                 opening_days.add(day)
-                yield ("module_available", f"module:{module.number}", day,
+                suffix = f"module:{module.number}" + (f":after-pause-{delay}" if delay else "")
+                yield ("module_available", suffix, day,
                        {**ctx, "module_slug": module.slug})
     if any("weekly" in plan.when for plan in program.measures):
         weeks, end = program.weeks + (e.extra_weeks or 0), end_date(program, e)
@@ -68,7 +71,8 @@ def notices_due(now: datetime) -> list[Planned]:
     rows = db.execute(
         select(Enrolment.id, Enrolment.resident_id, Enrolment.program_slug, Enrolment.state,
                Enrolment.start_date, Enrolment.started_at, Enrolment.finished_at,
-               Enrolment.unlocked_through, Enrolment.extra_weeks, Enrolment.last_activity_at)
+               Enrolment.unlocked_through, Enrolment.extra_weeks, Enrolment.pause_days,
+               Enrolment.last_activity_at)
         .join(User, User.id == Enrolment.resident_id)
         .where(User.active.is_(True),
                or_(Enrolment.state == "active",

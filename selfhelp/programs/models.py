@@ -31,11 +31,17 @@ class Enrolment(Base):
     unlocked_through: Mapped[int] = mapped_column(Integer, default=1)
     #: Weeks a guide added to the planned length.
     extra_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    #: The local date the current pause began (null when not paused).
+    paused_on: Mapped[date | None] = mapped_column(Date)
+    #: Who paused it: a pause set by staff can only be lifted by staff.
+    paused_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Days of earlier (ended) pauses; later modules open this much later.
+    pause_days: Mapped[int] = mapped_column(Integer, default=0)
     #: Module the resident last opened, to resume where they left off.
     current_module: Mapped[str | None] = mapped_column(String(80))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    resident: Mapped[User] = relationship()
+    resident: Mapped[User] = relationship(foreign_keys=[resident_id])
     progress: Mapped[list[ModuleProgress]] = relationship(
         back_populates="enrolment", lazy="selectin", cascade="all, delete-orphan")
 

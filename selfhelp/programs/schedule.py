@@ -20,17 +20,27 @@ def _done_slugs(enrolment: Enrolment) -> set[str]:
     return {p.module_slug for p in enrolment.progress if p.completed_at is not None}
 
 
+def paused_days(enrolment: Enrolment, today: date) -> int:
+    """Days the program has been paused so far: ended pauses plus the current one."""
+    days = enrolment.pause_days or 0
+    if enrolment.state == "paused" and enrolment.paused_on is not None:
+        days += max(0, (today - enrolment.paused_on).days)
+    return days
+
+
 def module_states(program: Program, enrolment: Enrolment | None, today: date) -> list[ModuleState]:
-    """Each module's state. Weekly programs open one module a week from the start date; others open
-    the next when the previous is done. A guide may have opened modules early (unlocked_through)."""
+    """Each module's state. Weekly programs open one module a week from the start date, later by
+    the days spent on pause; others open the next when the previous is done. A guide may have
+    opened modules early (unlocked_through)."""
     if enrolment is None:
         return [ModuleState(m, "locked", None) for m in program.modules]
     done = _done_slugs(enrolment)
     states = []
     previous_done = True
+    delay = timedelta(days=paused_days(enrolment, today))
     for module in program.modules:
         if program.unlock == "weekly":
-            opens_on = enrolment.start_date + timedelta(weeks=module.number - 1)
+            opens_on = enrolment.start_date + timedelta(weeks=module.number - 1) + delay
             is_open = today >= opens_on
         else:
             opens_on = None
@@ -67,8 +77,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def end_date(program: Program, enrolment: Enrolment) -> date:
-    """The planned end, or the day the program was finished if that came first."""
-    planned = enrolment.start_date + timedelta(weeks=program.weeks + (enrolment.extra_weeks or 0))
+    """The planned end (later by ended pauses), or the day the program was finished if that came first."""
+    planned = enrolment.start_date + timedelta(weeks=program.weeks + (enrolment.extra_weeks or 0),
+                                               days=enrolment.pause_days or 0)
     if enrolment.finished_at is not None:
         from selfhelp.clock import local
 

@@ -1,7 +1,7 @@
 """Program rules: starting, opening and finishing modules, saving worksheets."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from selfhelp.db import db
 from selfhelp.programs.models import (
     Enrolment, ModuleProgress, QuestionnaireRequest, WorksheetAnswer, WorksheetVersion,
 )
-from selfhelp.programs.schedule import is_module_open
+from selfhelp.programs.schedule import is_module_open, module_states
 from selfhelp.programs.worksheets import parse_worksheet
 
 #: Saves closer together than this update the newest version instead of adding one.
@@ -42,7 +42,9 @@ def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
     enrolment = find_enrolment(resident, program.slug)
     if enrolment is not None:
         if enrolment.state == "paused":
-            enrolment.state = "active"
+            if paused_by_staff(enrolment):
+                raise ProgramError("paused_by_guide")
+            resume(enrolment, local(now).date())
         return enrolment
     enrolment = Enrolment(resident_id=resident.id, program_slug=program.slug, started_at=now,
                           start_date=local(now).date(), state="active", unlocked_through=1,
@@ -127,24 +129,37 @@ def questionnaire_requests(enrolment: Enrolment) -> list[QuestionnaireRequest]:
 
 # --- what a guide may change ("a railroad with switches") -------------------------------------
 
-def open_next_module(enrolment: Enrolment, program: Program) -> Module | None:
-    """Open the next locked module early. Returns it, or None when all are open."""
-    if enrolment.unlocked_through >= len(program.modules):
+def open_next_module(enrolment: Enrolment, program: Program, today: date) -> Module | None:
+    """Open the first module that is still locked today. Returns it, or None when none is locked
+    (then nothing changes)."""
+    locked = next((s.module for s in module_states(program, enrolment, today) if s.state == "locked"), None)
+    if locked is None:
         return None
-    states_open = {p.module_slug for p in enrolment.progress}
-    number = max([enrolment.unlocked_through] + [m.number for m in program.modules if m.slug in states_open])
-    enrolment.unlocked_through = min(number + 1, len(program.modules))
-    return program.modules[enrolment.unlocked_through - 1]
+    enrolment.unlocked_through = max(enrolment.unlocked_through, locked.number)
+    return locked
 
 
-def pause(enrolment: Enrolment) -> None:
-    if enrolment.state == "active":
-        enrolment.state = "paused"
+def paused_by_staff(enrolment: Enrolment) -> bool:
+    return (enrolment.state == "paused" and enrolment.paused_by_id is not None
+            and enrolment.paused_by_id != enrolment.resident_id)
 
 
-def resume(enrolment: Enrolment) -> None:
-    if enrolment.state == "paused":
-        enrolment.state = "active"
+def pause(enrolment: Enrolment, actor: User, today: date) -> bool:
+    """Pause from today; False when it was not running."""
+    if enrolment.state != "active":
+        return False
+    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = "paused", today, actor.id
+    return True
+
+
+def resume(enrolment: Enrolment, today: date) -> bool:
+    """End the pause; the modules still to open move on by its length. False when not paused."""
+    if enrolment.state != "paused":
+        return False
+    if enrolment.paused_on is not None:
+        enrolment.pause_days = (enrolment.pause_days or 0) + max(0, (today - enrolment.paused_on).days)
+    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = "active", None, None
+    return True
 
 
 def extend(enrolment: Enrolment, weeks: int) -> None:

@@ -69,14 +69,23 @@ def program(slug: str):
     enrolment = services.find_enrolment(current_user, slug)
     today = clock.local(clock.now()).date()
     return render_template("programs/program.html", program=program, enrolment=enrolment,
-                           states=module_states(program, enrolment, today))
+                           states=module_states(program, enrolment, today),
+                           paused_by_guide=enrolment is not None and services.paused_by_staff(enrolment))
 
 
 @bp.route("/<slug>/start", methods=["POST"])
 @roles_required("resident")
 def start(slug: str):
     program = _program(slug)
-    enrolment = commit_or_redo(lambda: services.start_program(current_user, program, clock.now()))
+    try:
+        enrolment = commit_or_redo(lambda: services.start_program(current_user, program, clock.now()))
+    except services.ProgramError as error:
+        if error.code != "paused_by_guide":
+            raise
+        db.rollback()
+        flash(_("Veilederen din har satt programmet på pause. Bare veilederen kan la det fortsette. "
+                "Skriv til veilederen hvis du vil fortsette."), "info")
+        return redirect(url_for("programs.program", slug=slug))
     first = program.modules[0]
     target = enrolment.current_module or first.slug
     return redirect(url_for("programs.module", slug=slug, module_slug=target))

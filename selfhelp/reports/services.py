@@ -41,12 +41,17 @@ REPORTS = {
     "workload": ReportInfo("workload", _l("Veiledernes arbeid"), _l(
         "Besvarte sjekk-inn, svartid i arbeidstimer, minutter per innbygger per uke, forsinkede "
         "svar og risikoflagg.")),
+    "stepped_care": ReportInfo("stepped_care", _l("Trinnvis hjelp"), _l(
+        "Vurderinger av planen i uke 3 og 7, ved forverring og på kurs, og hvor mange som fikk mer "
+        "hjelp.")),
 }
 
 
 def build(name: str, scope: Scope, period: Period) -> list[Table]:
+    from selfhelp.reports.stepped_care import stepped_care_tables
+
     return {"outcomes": outcome_tables, "engagement": engagement_tables, "reach": reach_tables,
-            "workload": workload_tables}[name](scope, period)
+            "workload": workload_tables, "stepped_care": stepped_care_tables}[name](scope, period)
 
 
 # ------------------------------------------------------------------ outcomes

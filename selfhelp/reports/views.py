@@ -72,3 +72,9 @@ def reach():
 @roles_required(*STAFF)
 def workload():
     return _report("workload")
+
+
+@bp.route("/stepped-care")
+@roles_required(*STAFF)
+def stepped_care():
+    return _report("stepped_care")

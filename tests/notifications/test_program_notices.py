@@ -64,7 +64,7 @@ def test_no_notices_to_a_paused_resident_and_only_follow_ups_after_finishing(
         app, db, clock, mailbox, personas):
     paused = _start(db, personas["resident"], oslo(START, 10))
     finished = _start(db, personas["other_resident"], oslo(START, 10))
-    programs.pause(paused)
+    programs.pause(paused, personas["guide"], START)
     finished.state, finished.finished_at = "finished", oslo(date(2026, 3, 20), 12)
     sent = _daily(app, mailbox, START, date(2026, 4, 20), hours=(12,))
     assert sent == []
@@ -80,7 +80,7 @@ def test_a_pause_after_planning_stops_the_notice_at_sending(app, db, clock, mail
     enrolment = _start(db, personas["resident"], oslo(START, 10))
     monday = START + timedelta(weeks=1)
     app.test_cli_runner().invoke(args=["notifications", "plan", "--now", oslo(monday, 9).isoformat()])
-    programs.pause(enrolment)
+    programs.pause(enrolment, personas["guide"], monday)
     assert run(app, mailbox, oslo(monday, 9, 1)) == []
 
 

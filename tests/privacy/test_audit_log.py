@@ -94,6 +94,12 @@ STAFF_PAGES = [
     ("course_leader", "leader.attendance"),
     ("admin", "guide_admin.assignments"),
     ("admin", "audit.search"),
+    ("guide", "guide.program_action"),
+    ("guide", "pathway.resident"),
+    ("guide", "pathway.assessment"),
+    ("guide", "pathway.plan"),
+    ("course_leader", "pathway.resident"),
+    ("admin", "pathway.plan"),
 ]
 ID_ARGUMENTS = {"resident_id", "enrolment_id", "checkin_id", "application_id", "flag_id", "session_id",
                 "cohort_id"}
@@ -195,6 +201,8 @@ STAFF_CHANGES = [
     ("course_leader", "leader.pretalk", {"date": "2026-03-10", "time": "12:00", "note": "Ring meg"}),
     ("course_leader", "leader.confirm_guardian", {}),
     ("course_leader", "leader.attendance", {}),
+    ("guide", "pathway.plan", {"help": "Veiledet program", "evaluate_on": "30.03.2026"}),
+    ("guide", "pathway.assessment", {"reason": "Nedfor", "risk": "Spurt direkte", "chosen_help": "Program"}),
 ]
 
 
