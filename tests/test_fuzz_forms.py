@@ -18,7 +18,7 @@ from tests.conftest import PERSONAS, csrf_token
 from tests.test_access_control import ACCESS, _rules, _sample_objects, _url_values
 
 # Tables that legitimately change whoever posts: failed logins are counted, and worksheet text
-# posted after the login expired is kept aside until the person logs in again (PendingDraft).
+# posted after the login expired is kept aside for its author (KeptText); session rows are touched.
 CHANGES_ALLOWED_FOR_ANYONE = {"login_failures", "kept_texts", "user_sessions"}
 
 NASTY = ["", " ", "\x00", "a\x00b", "\r\n", "<script>window.__xss=1</script>", "' OR 1=1 --",
