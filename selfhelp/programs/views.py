@@ -165,7 +165,8 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
     program = _program(slug)
-    _module(program, module_slug)
+    if _module(program, module_slug).text("nb").exercise(exercise_key) is None:
+        abort(404)  # no such worksheet: nothing to keep (and no overlong key to store)
     if not csrf_is_valid(request.form.get("csrf_token")):
         # Not from our own page in this browser: show the text back rather than store it.
         return render_template("programs/text_not_saved.html", program=program,
