@@ -179,7 +179,8 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(saved=False, reason="login"), 401  # the page keeps the text in the browser
     program = _program(slug)
-    _module(program, module_slug)
+    if _module(program, module_slug).text("nb").exercise(exercise_key) is None:
+        abort(404)  # no such worksheet: nothing to keep (and no overlong key to store)
     if not kept.texts_of(request.form):  # nothing typed, nothing to lose
         return redirect(url_for("accounts.login", next=url_for(
             "programs.module", slug=slug, module_slug=module_slug)))

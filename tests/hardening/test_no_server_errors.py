@@ -141,3 +141,9 @@ def test_the_error_page_works_after_a_failed_statement(app, as_persona):
     response = as_persona("resident").get("/_broken")
     assert response.status_code == 500
     assert "Noe gikk galt hos oss" in response.get_data(as_text=True)
+
+
+def test_text_posted_after_logout_to_an_unknown_worksheet_is_not_found(client):
+    response = client.post("/programs/depression/01-forsta-depresjon/exercises/" + "x" * 300,
+                           data={"f-general_goal": "tekst"})
+    assert response.status_code == 404
