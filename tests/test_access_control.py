@@ -121,6 +121,9 @@ ACCESS: dict[str, set[str]] = {
     "privacy.close": RESIDENTS,
     "privacy.closed": EVERYONE,
     "privacy.retention": ADMIN,
+    "care.open_flags": ADMIN | LEADER,
+    # The sample flag's owner is the resident's guide; the cohort's leader and the admin are above.
+    "care.flag": {"guide"} | LEADER | ADMIN,
 }
 
 

@@ -201,18 +201,6 @@ def mark_read(reader: User, resident_id: int, now: datetime) -> None:
                .values(read_at=now).execution_options(synchronize_session=False))
 
 
-# --- risk follow-up -------------------------------------------------------------------------------
-
-def acknowledge_flag(guide: User, flag: RiskFlag, note: str, now: datetime) -> None:
-    """The guide records what was done. The flag is kept for good, now acknowledged."""
-    if flag.state != "open":
-        raise CheckinError("already_acknowledged")
-    if not note.strip():
-        raise CheckinError("note_missing")
-    flag.state, flag.acknowledged_by_id, flag.acknowledged_at = "acknowledged", guide.id, now
-    flag.action_note = note.strip()
-
-
 # --- snippets -------------------------------------------------------------------------------------
 
 def snippets_for(guide: User) -> list[Snippet]:
