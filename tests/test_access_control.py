@@ -70,6 +70,7 @@ ACCESS: dict[str, set[str]] = {
     "toolbox.download": RESIDENTS,
     "measures.progress": RESIDENTS,
     "measures.support": RESIDENTS,
+    "measures.more_help": RESIDENTS,
     "courses.index": RESIDENTS,
     "courses.cohort": RESIDENTS,
     "courses.mine": RESIDENTS,

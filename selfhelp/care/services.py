@@ -116,11 +116,21 @@ def triage(resident: User, result: MeasureResult, flags: list[RiskFlag], now: da
     return Triage(severe, risk, task)
 
 
+def _newest_open(resident: User, kind: FlagKind) -> RiskFlag | None:
+    return db.scalar(select(RiskFlag).where(
+        RiskFlag.resident_id == resident.id, RiskFlag.state == "open", RiskFlag.kind == kind.value)
+        .order_by(RiskFlag.raised_at.desc(), RiskFlag.id.desc()).limit(1))
+
+
 def who_follows_up(resident: User) -> str:
     """The owner level of the person's newest open risk flag, for the crisis page to say
-    truthfully who will be in touch (team when there is none)."""
-    level = db.scalar(select(RiskFlag.owner_level).where(
-        RiskFlag.resident_id == resident.id, RiskFlag.state == "open",
-        RiskFlag.kind == FlagKind.RISK.value).order_by(RiskFlag.raised_at.desc(), RiskFlag.id.desc())
-        .limit(1))
-    return level or OwnerLevel.TEAM.value
+    truthfully who will be in touch (whoever the chain gives now when there is none)."""
+    flag = _newest_open(resident, FlagKind.RISK)
+    if flag is not None and flag.owner_level:
+        return flag.owner_level
+    return owner_for(resident).level.value
+
+
+def open_task_of(resident: User) -> RiskFlag | None:
+    """The person's open "assessment needed" task, if any."""
+    return _newest_open(resident, FlagKind.ASSESSMENT)

@@ -5,6 +5,7 @@ from flask import (
     Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from selfhelp import clock
@@ -21,6 +22,13 @@ from selfhelp.programs.views_support import page_context
 from selfhelp.security import roles_required
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+START_REFUSALS = {
+    "too_young": _l("Dette programmet er for deg som er %(age)s år eller eldre. Snakk gjerne med "
+                    "helsesykepleier, fastlegen eller en voksen du stoler på om hvordan du har det."),
+    "no_birth_date": _l("Vi mangler fødselsdatoen din, og dette programmet har en aldersgrense."),
+    "not_resident": _l("Bare innbyggere kan starte et program."),
+}
 
 
 def _program(slug: str):
@@ -74,7 +82,12 @@ def program(slug: str):
 @roles_required("resident")
 def start(slug: str):
     program = _program(slug)
-    enrolment = services.start_program(current_user, program, clock.now())
+    try:
+        enrolment = services.start_program(current_user, program, clock.now())
+    except services.ProgramError as error:
+        db.rollback()
+        flash(str(START_REFUSALS.get(error.code, START_REFUSALS["too_young"])) % {"age": program.min_age}, "error")
+        return redirect(url_for("programs.program", slug=slug))
     db.commit()
     first = program.modules[0]
     target = enrolment.current_module or first.slug
@@ -198,4 +211,4 @@ def questionnaire(slug: str, code: str, occasion: str):
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("pages.dashboard"))
     return questionnaire_page(measure, context, occasion, url_for("measures.progress"),
-                              program=program)
+                              intake=occasion == "start", program=program)

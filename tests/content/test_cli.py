@@ -23,7 +23,7 @@ def test_check_prints_each_problem_and_fails(tmp_path):
     assert result.output.splitlines() == [
         "modules/demo/program.yaml:1: missing 'title'",
         "modules/demo/program.yaml:2: unknown key 'titel' (allowed: slug, title, summary, "
-        "description, audience, guided, unlock, weeks, measures, followup_months, modules)",
+        "description, audience, guided, unlock, weeks, measures, followup_months, modules, min_age)",
         "2 problems"]
 
 
