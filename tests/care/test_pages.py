@@ -59,6 +59,10 @@ def test_the_leader_follows_up_a_flag_from_the_cohort_page(as_persona, personas,
     assert (flag.state, flag.outcome, flag.acknowledged_by_id) == ("acknowledged", "called",
                                                                     personas["course_leader"].id)
     assert "Risikovarsler som venter" not in leader.get(page).get_data(as_text=True)
+    changed = db.scalars(select(AuditEvent).where(AuditEvent.what == "risk_flag",
+                                                  AuditEvent.action == "change")).all()
+    assert [(e.actor_id, e.role, e.resident_id) for e in changed] == [
+        (personas["course_leader"].id, "course_leader", personas["resident"].id)]
 
 
 def test_a_guide_cannot_follow_up_a_flag_that_is_not_theirs(as_persona, personas, db, clock):
