@@ -102,12 +102,13 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.programs.views import bp as programs_bp
     from selfhelp.reports.views import bp as reports_bp
     from selfhelp.audit.views import bp as audit_bp
+    from selfhelp.care.views import bp as care_bp
     from selfhelp.privacy.views import bp as privacy_bp
     from selfhelp.pathway.views import bp as pathway_bp
 
     for bp in (pathway_bp, twofactor_bp, account_bp, reports_bp, pages_bp, accounts_bp, staff_bp,
                notifications_bp, programs_bp, toolbox_bp, measures_bp, courses_bp, leader_bp,
-               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp):
+               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp, care_bp):
         app.register_blueprint(bp)
 
 

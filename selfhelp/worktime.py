@@ -65,3 +65,12 @@ def escalation_due(raised_at: datetime, working_hours: int = 1) -> datetime:
     if is_working_day(day) and local.time() < DAY_STARTS:
         return _at(day, DAY_STARTS)
     return _at(next_working_day(day), DAY_STARTS)
+
+
+def next_working_morning(after: datetime) -> datetime:
+    """The next start of a working day (08:00) after `after`: when the admins are reminded of
+    flags that are still open at the last step of the owner chain."""
+    local = after.astimezone(OSLO)
+    if is_working_day(local.date()) and local.time() < DAY_STARTS:
+        return _at(local.date(), DAY_STARTS)
+    return _at(next_working_day(local.date()), DAY_STARTS)

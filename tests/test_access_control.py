@@ -78,6 +78,7 @@ ACCESS: dict[str, set[str]] = {
     "toolbox.download": RESIDENTS,
     "measures.progress": RESIDENTS,
     "measures.support": RESIDENTS,
+    "measures.more_help": RESIDENTS,
     "courses.index": RESIDENTS,
     "courses.cohort": RESIDENTS,
     "courses.mine": RESIDENTS,
@@ -138,6 +139,9 @@ ACCESS: dict[str, set[str]] = {
     "pathway.review": SERVING,
     "pathway.mine": RESIDENTS,
     "pathway.template": ADMIN,
+    "care.open_flags": ADMIN | LEADER,
+    # The sample flag's owner is the resident's guide; the cohort's leader and the admin are above.
+    "care.flag": {"guide"} | LEADER | ADMIN,
 }
 
 

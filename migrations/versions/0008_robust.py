@@ -1,6 +1,6 @@
 """hardening: two-factor secrets encrypted at rest, TRUNCATE of the audit log blocked
 
-Revision ID: 0008_robust
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from selfhelp import crypto
 
 
-revision = '0008_robust'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

@@ -11,6 +11,7 @@ WHAT = {
     "feedback": _l("tilbakemelding til deg"),
     "message": _l("melding til deg"),
     "risk_flag": _l("oppfølging av et risikoflagg"),
+    "open_flags": _l("listen over åpne risikovarsler"),
     "program": _l("programmet ditt (moduler og tempo)"),
     "course_applications": _l("søknadslisten for et kurs"),
     "course_application": _l("søknaden din til et kurs"),

@@ -12,6 +12,7 @@ from selfhelp.content.model import Program
 from selfhelp.db import db
 from selfhelp.measures.charts import charts_for
 from selfhelp.measures.definitions import get_measures
+from selfhelp.care.forms import follow_up_form
 from selfhelp.measures.models import RiskFlag
 from selfhelp.measures.services import results_of
 from selfhelp.programs.display import display_value
@@ -48,15 +49,19 @@ def screen_context(guide: User, resident: User, enrolment: Enrolment, program: P
     feedback_form.snippet.choices = [(str(s.id), s.title) for s in snippets]
     action_form = forms.ProgramActionForm()
     action_form.measure.choices = [(code, code) for code in get_measures()]
+    flags = list(db.scalars(select(RiskFlag).where(RiskFlag.resident_id == resident.id)
+                            .order_by(RiskFlag.state.desc(), RiskFlag.raised_at.desc())))
     return {
         "checkin": checkin, "checkins": checkins, "draft": draft, "worksheets": worksheets,
         "states": module_states(program, enrolment, local(now).date()),
         "charts": charts_for(results_of(resident, f"program:{program.slug}"), locale),
         "thread": services.thread(resident.id),
-        "flags": list(db.scalars(select(RiskFlag).where(RiskFlag.resident_id == resident.id)
-                                 .order_by(RiskFlag.state.desc(), RiskFlag.raised_at.desc()))),
+        "flags": flags,
+        # The guide follows up what they own; once escalated it is the leaders' or the team's.
+        "ack_forms": {f.id: follow_up_form(f.id, formdata=None) for f in flags
+                      if f.state == "open" and f.owner_level in (None, "guide")},
         "feedback_form": feedback_form, "message_form": forms.MessageForm(),
-        "ack_form": forms.AcknowledgeForm(), "action_form": action_form, "snippets": snippets,
+"action_form": action_form, "snippets": snippets,
     }
 
 

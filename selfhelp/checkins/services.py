@@ -14,7 +14,6 @@ from selfhelp.checkins.models import (
 )
 from selfhelp.clock import local
 from selfhelp.db import db
-from selfhelp.measures.models import RiskFlag
 from selfhelp.notifications.services import enqueue
 from selfhelp.programs.models import Enrolment
 from selfhelp.sanitize import clean_html, text_to_html
@@ -239,18 +238,6 @@ def mark_read(reader: User, resident_id: int, now: datetime) -> None:
     db.execute(update(Message).where(Message.resident_id == resident_id, condition,
                                      Message.read_at.is_(None))
                .values(read_at=now).execution_options(synchronize_session=False))
-
-
-# --- risk follow-up -------------------------------------------------------------------------------
-
-def acknowledge_flag(guide: User, flag: RiskFlag, note: str, now: datetime) -> None:
-    """The guide records what was done. The flag is kept for good, now acknowledged."""
-    if flag.state != "open":
-        raise CheckinError("already_acknowledged")
-    if not note.strip():
-        raise CheckinError("note_missing")
-    flag.state, flag.acknowledged_by_id, flag.acknowledged_at = "acknowledged", guide.id, now
-    flag.action_note = note.strip()
 
 
 # --- snippets -------------------------------------------------------------------------------------

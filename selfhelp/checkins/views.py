@@ -23,6 +23,8 @@ from selfhelp.content.model import Program
 from selfhelp.db import db
 from selfhelp.forms import csrf_is_valid, posted_id, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
+from selfhelp.care import services as care
+from selfhelp.care.forms import ERRORS as CARE_ERRORS
 from selfhelp.measures.models import RiskFlag
 from selfhelp.programs import services as programs
 from selfhelp.programs.models import Enrolment
@@ -35,9 +37,7 @@ ACTIONS = {"unlock": _l("Åpne neste låste modul nå"), "pause": _l("Sett progr
            "resume": _l("Fortsett programmet"), "extend": _l("Forleng programmet med to uker"),
            "questionnaire": _l("Send et ekstra spørreskjema")}
 ERRORS = {"not_submitted": _l("Sjekk-inn er allerede besvart."),
-          "empty": _l("Skriv noe før du sender."),
-          "already_acknowledged": _l("Flagget er allerede fulgt opp."),
-          "note_missing": _l("Skriv hva som er gjort.")}
+          "empty": _l("Skriv noe før du sender.")}
 
 
 @dataclass
@@ -202,6 +202,7 @@ def message(resident_id: int):
 @roles_required("guide")
 @validates_csrf_in_form
 def acknowledge(flag_id: int):
+    """Kept for old links and forms: the follow-up itself is care.services.acknowledge."""
     flag = db.get(RiskFlag, flag_id)
     if flag is None:
         abort(404)
@@ -209,11 +210,11 @@ def acknowledge(flag_id: int):
     form = forms.AcknowledgeForm()
     try:
         if not form.validate_on_submit():
-            raise services.CheckinError("note_missing")
-        services.acknowledge_flag(current_user, flag, form.note.data, clock.now())
-    except services.CheckinError as error:
+            raise care.CareError("note_missing")
+        care.acknowledge(current_user, flag, request.form.get("outcome", ""), form.note.data, clock.now())
+    except care.CareError as error:
         db.rollback()
-        flash(str(ERRORS[error.code]), "error")
+        flash(str(CARE_ERRORS[error.code]), "error")
         return _back(flag.resident_id, "#flags")
     audit(current_user, "guide", [flag.resident_id], "risk_flag", "change", clock.now(), record_id=flag.id)
     db.commit()

@@ -123,6 +123,8 @@ class Program:
     description_html: dict[str, str]
     audience: dict[str, str]
     guided: bool
+    #: Youngest age that may start it (None: no limit); guided programs default to 16.
+    min_age: int | None
     unlock: str
     weeks: int
     measures: tuple[MeasurePlan, ...]

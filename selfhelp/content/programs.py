@@ -19,7 +19,10 @@ MODULE_NAME = re.compile(r"(\d\d)-[a-z0-9]+(-[a-z0-9]+)*")
 TEXTS = ("title", "summary", "description", "audience")
 KEYS = ("slug", *TEXTS, "guided", "unlock", "weeks", "measures", "followup_months", "modules")
 #: Optional keys of program.yaml.
-OPTIONAL_KEYS = ("languages",)
+OPTIONAL_KEYS = ("languages", "min_age")
+#: Guided programs are health care: 16 is the age of consent for it in Norway.
+GUIDED_MIN_AGE = 16
+MAX_AGE = 120
 
 
 def load_program(folder: Path, root: Path, known_measures: set[str],
@@ -52,6 +55,7 @@ def load_program(folder: Path, root: Path, known_measures: set[str],
     if module_files is not None:
         _check_languages(src, rel, entries, names, module_files, texts, declared)
     guided = src.boolean(e("guided"), "guided", "")
+    min_age = _min_age(src, e("min_age"), bool(guided))
     unlock = src.choice(e("unlock"), "unlock", "", UNLOCK_MODES)
     weeks = src.integer(e("weeks"), "weeks", "", 1)
     if unlock == "weekly" and weeks is not None and names and weeks < len(names):
@@ -67,8 +71,20 @@ def load_program(folder: Path, root: Path, known_measures: set[str],
                     in enumerate(zip(names, module_files, strict=True), start=1))
     return Program(slug=slug or "", title=texts["title"], summary=texts["summary"],
                    description_html={k: render(v) for k, v in texts["description"].items()},
-                   audience=texts["audience"], guided=bool(guided), unlock=unlock or "",
+                   audience=texts["audience"], guided=bool(guided), min_age=min_age, unlock=unlock or "",
                    weeks=weeks or 0, measures=measures, followup_months=months, modules=modules)
+
+
+def _min_age(src: Source, entry: Entry | None, guided: bool) -> int | None:
+    """The youngest age that may start the program: guided programs default to 16, unguided
+    ones have no limit unless the file sets one; null means no limit."""
+    if entry is None:
+        return GUIDED_MIN_AGE if guided else None
+    age = src.integer(entry, "min_age", "", 0, nullable=True)
+    if age is not None and age > MAX_AGE:
+        src.report(entry.line, f"'min_age' must be at most {MAX_AGE}, not {age}")
+        return None
+    return age
 
 
 def _load_modules(folder: Path, rel: str, names: list[tuple[str, int]], listed: set[str],

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from selfhelp import clock
 from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.audit.services import record as audit
+from selfhelp.care.forms import OUTCOME_LABELS, follow_up_form
+from selfhelp.care.queries import open_flags_for_leader
 from selfhelp.content import get_catalogue
 from selfhelp.courses import admission, forms, services
 from selfhelp.courses.leader_support import cohort_form_choices, plan_from_form, prefill_form
@@ -143,10 +145,18 @@ def cohort(cohort_id: int):
     if review_rows:  # names and scores of residents are shown: the leader's view is recorded
         audit(current_user, "course_leader", [a.resident_id for a, _item in review_rows], "care_review",
               "view", clock.now(), record_id=cohort.id)
+    flags = open_flags_for_leader(current_user, clock.now(), cohort.id)
+    if flags:
+        audit(current_user, "course_leader", [r.resident.id for r in flags], "open_flags", "view",
+              clock.now())
+    if review_rows or flags:
         db.commit()
     return render_template("courses/leader/cohort.html", cohort=cohort, course=_course(cohort),
                            counts=counts, action_form=EmptyForm(), cancel_form=forms.CancelForm(),
-                           municipality_name=municipality_name, review_rows=review_rows)
+                           municipality_name=municipality_name, review_rows=review_rows,
+                           flag_rows=flags,
+                           flag_forms={r.flag.id: follow_up_form(r.flag.id, formdata=None)
+                                       for r in flags if r.may_act}, outcomes=OUTCOME_LABELS)
 
 
 @bp.route("/cohorts/<int:cohort_id>/publish", methods=["POST"])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from selfhelp import clock
 from selfhelp.accounts.municipalities import choices as municipality_choices
+from selfhelp.care.services import triage
 from selfhelp.content import get_catalogue
 from selfhelp.courses import admission, forms
 from selfhelp.courses.calendar import calendar_for
@@ -20,7 +21,7 @@ from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.answering import item_errors as answer_errors
-from selfhelp.measures.answering import questionnaire_page
+from selfhelp.measures.answering import after_answer, questionnaire_page
 from selfhelp.measures.scoring import IncompleteAnswers
 from selfhelp.measures.services import AlreadyAnswered, record_result
 from selfhelp.security import roles_required
@@ -107,7 +108,7 @@ def _apply(cohort, course, form, measure, guardian, item_errors):
         form.guardian_name.errors.append(str(REFUSALS["guardian_missing"]))
         return None
     now = clock.now()
-    flags = []
+    flags, needs_more_help = [], False
     try:
         application = admission.apply(current_user, cohort, course, admission.ApplicationForm(
             form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
@@ -117,6 +118,8 @@ def _apply(cohort, course, form, measure, guardian, item_errors):
                                           admission.screening_occasion(application),
                                           request.form, now)
             application.screening_result_id = result.id
+            # The application's screening is the intake: severe scores open an assessment task.
+            needs_more_help = triage(current_user, result, flags, now).needs_more_help
     except IncompleteAnswers as problem:
         db.rollback()
         item_errors.update(answer_errors(problem))
@@ -126,8 +129,9 @@ def _apply(cohort, course, form, measure, guardian, item_errors):
         flash(str(REFUSALS.get(getattr(error, "code", "already_applied"), REFUSALS["already_applied"])), "error")
         return redirect(url_for("courses.mine"))
     db.commit()
-    if flags:
-        return redirect(url_for("measures.support"))
+    if flags or needs_more_help:
+        flash(_("Søknaden er sendt."), "success")
+        return after_answer(flags, needs_more_help, url_for("courses.mine"))
     flash(_("Søknaden er sendt."), "success")
     return redirect(url_for("courses.mine"))
 

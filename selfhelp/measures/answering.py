@@ -20,15 +20,33 @@ def item_errors(problem: IncompleteAnswers) -> dict[str, str]:
     return errors
 
 
-def questionnaire_page(measure: Measure, context: str, occasion: str, done_url: str, **page):
+def after_answer(flags, needs_more_help: bool, done_url: str):
+    """Where the person goes next: the crisis page after a risk answer, the "more than
+    self-help" page after severe intake scores, else on to `done_url`."""
+    if flags:
+        return redirect(url_for("measures.support"))
+    if needs_more_help:
+        return redirect(url_for("measures.more_help", next=done_url))
+    return None
+
+
+def questionnaire_page(measure: Measure, context: str, occasion: str, done_url: str,
+                       intake: bool = False, **page):
     """Show the questionnaire; on a valid POST store it and go to `done_url` — or to the crisis
-    page when an answer raised a risk flag. What was chosen stays chosen on every error."""
+    page when an answer raised a risk flag. With `intake` the answers are read as triage
+    (care.services.triage). What was chosen stays chosen on every error."""
     errors: dict[str, str] = {}
     stale = request.method == "POST" and not csrf_is_valid(request.form.get("csrf_token"))
     if request.method == "POST" and not stale:
         try:
-            _result, flags = record_result(current_user, measure, context, occasion, request.form,
-                                           clock.now())
+            result, flags = record_result(current_user, measure, context, occasion, request.form,
+                                          clock.now())
+            if intake:
+                from selfhelp.care.services import triage  # care reads many domains
+
+                needs_more_help = triage(current_user, result, flags, clock.now()).needs_more_help
+            else:
+                needs_more_help = False
         except IncompleteAnswers as problem:
             errors = item_errors(problem)
         except AlreadyAnswered:
@@ -37,8 +55,9 @@ def questionnaire_page(measure: Measure, context: str, occasion: str, done_url: 
             return redirect(done_url)
         else:
             db.commit()
-            if flags:
-                return redirect(url_for("measures.support"))
+            onward = after_answer(flags, needs_more_help, done_url)
+            if onward is not None:
+                return onward
             flash(_("Takk! Svarene er lagret."), "success")
             return redirect(done_url)
     return render_template("measures/questionnaire.html", measure=measure, errors=errors,

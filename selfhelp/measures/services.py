@@ -11,7 +11,6 @@ from selfhelp.db import db
 from selfhelp.measures.definitions import Measure
 from selfhelp.measures.models import MeasureResult, RiskFlag
 from selfhelp.measures.scoring import change, parse_answers, score
-from selfhelp.worktime import escalation_due
 
 
 class AlreadyAnswered(Exception):
@@ -55,15 +54,17 @@ def record_result(resident: User, measure: Measure, context: str, occasion: str,
     except IntegrityError as error:
         # A double submit: the other request stored this occasion first (the caller rolls back).
         raise AlreadyAnswered() from error
-    due = escalation_due(now)
     flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason="self_harm_item",
-                      score=scored.total, item_value=answers[item], raised_at=now, state="open",
-                      escalation_due_at=due)
+                      score=scored.total, item_value=answers[item], raised_at=now, state="open")
              for item in scored.risk_items]
     if measure.code in DETERIORATION_MEASURES and _newly_deteriorated(resident, measure, context, result):
         flags.append(RiskFlag(resident_id=resident.id, result_id=result.id,
                               reason="reliable_deterioration", score=scored.total, raised_at=now,
-                              state="open", escalation_due_at=due))
+                              state="open"))
+    from selfhelp.care.chain import assign_owner  # care reads many domains; measures is below them
+
+    for flag in flags:
+        assign_owner(flag, resident, now)
     db.add_all(flags)
     db.flush()
     return result, flags

@@ -67,6 +67,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("feedback_overdue", "overdue", can_digest=False),  # is a digest already
     Kind("risk_flag", "safety", can_digest=False),
     Kind("risk_escalation", "safety", can_digest=False),
+    Kind("risk_reminder", "safety", can_digest=False),
     Kind("daily_digest", "digest", can_digest=False),
 )}
 

@@ -16,8 +16,9 @@ from flask_babel import format_date, gettext
 from sqlalchemy.orm import Session
 
 from selfhelp.clock import OSLO, local, wall_clock
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from selfhelp.accounts.models import StaffMunicipality
 from selfhelp.checkins.models import Checkin
 from selfhelp.courses.models import Application, Cohort, CourseSession
 from selfhelp.measures.models import MeasureResult, RiskFlag
@@ -219,15 +220,29 @@ def _open_flag(session: Session, n: Notification) -> RiskFlag:
     return flag
 
 
+def _flag_link(n: Notification) -> str:
+    """The owner's list: the guide's queue, else the page of open flags (leaders and admins)."""
+    return link("guide.index") if n.context.get("to") == "guide" else link("care.open_flags")
+
+
 def _risk_flag(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
     _open_flag(session, n)
-    return {"link": link("guide.index") if n.context.get("to") == "guide"
-            else link("pages.dashboard")}
+    return {"link": _flag_link(n)}
 
 
 def _risk_escalation(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
     _open_flag(session, n)
-    return {"link": link("pages.dashboard")}
+    return {"link": _flag_link(n)}
+
+
+def _risk_reminder(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
+    count = session.scalar(select(func.count(RiskFlag.id)).join(
+        StaffMunicipality, StaffMunicipality.municipality_code == RiskFlag.municipality_code).where(
+        StaffMunicipality.user_id == n.recipient_id, RiskFlag.state == "open",
+        RiskFlag.owner_level == "team"))
+    if not count:
+        raise Gone("every open flag was followed up")
+    return {"link": link("care.open_flags"), "count": count}
 
 
 def _daily_digest(session: Session, n: Notification, now: datetime) -> dict[str, Any]:
@@ -253,6 +268,7 @@ BUILDERS: dict[str, Builder] = {
     "feedback_overdue": _feedback_overdue,
     "risk_flag": _risk_flag,
     "risk_escalation": _risk_escalation,
+    "risk_reminder": _risk_reminder,
     "daily_digest": _daily_digest,
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from selfhelp.care.jobs import plan_care_notices
 from selfhelp.checkins.jobs import plan_guide_notices
 from selfhelp.courses.jobs import plan_session_reminders
 from selfhelp.db import db
@@ -20,6 +21,7 @@ PLANNERS: list[tuple[str, Callable[[datetime], int]]] = [
     ("session reminders", plan_session_reminders),
     ("program notices", plan_program_notices),
     ("guide notices", plan_guide_notices),
+    ("risk flags and escalations", plan_care_notices),
     ("daily digests", plan_daily_digests),
 ]
 

@@ -20,7 +20,7 @@ from selfhelp.accounts.models import AccountToken, LoginFailure, User
 from selfhelp.checkins.models import Checkin, FeedbackDraft, GuideAssignment, Message
 from selfhelp.courses.models import Application, Attendance
 from selfhelp.db import db
-from selfhelp.measures.models import MeasureResult, RiskFlag
+from selfhelp.measures.models import MeasureResult, RiskFlag, RiskFlagAction
 from selfhelp.notifications.models import Notification
 from selfhelp.pathway.models import AssessmentNote, CarePlan, ReviewDecision
 from selfhelp.privacy.models import DEFAULT_RETENTION_YEARS, RetentionSettings
@@ -94,6 +94,8 @@ def purge_account(user_id: int) -> None:
         delete(Enrolment).where(Enrolment.resident_id == user_id),
         delete(Attendance).where(Attendance.application_id.in_(applications)),
         delete(Application).where(Application.resident_id == user_id),
+        delete(RiskFlagAction).where(RiskFlagAction.flag_id.in_(
+            select(RiskFlag.id).where(RiskFlag.resident_id == user_id))),
         delete(RiskFlag).where(RiskFlag.resident_id == user_id),
         delete(AssessmentNote).where(AssessmentNote.resident_id == user_id),
         delete(CarePlan).where(CarePlan.resident_id == user_id),

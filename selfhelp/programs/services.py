@@ -36,7 +36,8 @@ def enrolments_of(resident: User) -> list[Enrolment]:
 
 
 def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
-    """Start (or resume) a program. Starting again keeps everything written before."""
+    """Start (or resume) a program. Starting again keeps everything written before. Someone
+    under the program's minimum age (or without a birth date to tell) cannot start it."""
     if not resident.is_resident:
         raise ProgramError("not_resident")
     enrolment = find_enrolment(resident, program.slug)
@@ -46,6 +47,12 @@ def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
                 raise ProgramError("paused_by_guide")
             resume(enrolment, local(now).date())
         return enrolment
+    if program.min_age is not None:
+        age = resident.age_on(local(now).date())
+        if age is None:
+            raise ProgramError("no_birth_date")
+        if age < program.min_age:
+            raise ProgramError("too_young")
     enrolment = Enrolment(resident_id=resident.id, program_slug=program.slug, started_at=now,
                           start_date=local(now).date(), state="active", unlocked_through=1,
                           last_activity_at=now)

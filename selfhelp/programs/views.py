@@ -5,6 +5,7 @@ from flask import (
     Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from selfhelp import clock
@@ -23,6 +24,13 @@ from selfhelp.programs.views_support import page_context
 from selfhelp.security import roles_required
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+START_REFUSALS = {
+    "too_young": _l("Dette programmet er for deg som er %(age)s år eller eldre. Snakk gjerne med "
+                    "helsesykepleier, fastlegen eller en voksen du stoler på om hvordan du har det."),
+    "no_birth_date": _l("Vi mangler fødselsdatoen din, og dette programmet har en aldersgrense."),
+    "not_resident": _l("Bare innbyggere kan starte et program."),
+}
 
 
 def _program(slug: str):
@@ -80,11 +88,13 @@ def start(slug: str):
     try:
         enrolment = commit_or_redo(lambda: services.start_program(current_user, program, clock.now()))
     except services.ProgramError as error:
-        if error.code != "paused_by_guide":
-            raise
         db.rollback()
-        flash(_("Veilederen din har satt programmet på pause. Bare veilederen kan la det fortsette. "
-                "Skriv til veilederen hvis du vil fortsette."), "info")
+        if error.code == "paused_by_guide":
+            flash(_("Veilederen din har satt programmet på pause. Bare veilederen kan la det "
+                    "fortsette. Skriv til veilederen hvis du vil fortsette."), "info")
+        else:
+            flash(str(START_REFUSALS.get(error.code, START_REFUSALS["too_young"]))
+                  % {"age": program.min_age}, "error")
         return redirect(url_for("programs.program", slug=slug))
     first = program.modules[0]
     target = enrolment.current_module or first.slug
@@ -219,4 +229,4 @@ def questionnaire(slug: str, code: str, occasion: str):
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("pages.dashboard"))
     return questionnaire_page(measure, context, occasion, url_for("measures.progress"),
-                              program=program)
+                              intake=occasion == "start", program=program)

@@ -1,7 +1,8 @@
 """The four reports as tables (with charts), built from the SQL aggregates.
 
 Each builder runs a fixed number of statements, whatever the amount of data:
-outcomes 3 (one of them the single outcome statement), engagement 5, reach 1, workload 6 (see tests/reports/test_query_counts.py).
+outcomes 3 (one of them the single outcome statement), engagement 5, reach 1, workload 8
+(see tests/reports/test_query_counts.py).
 """
 from __future__ import annotations
 
@@ -376,4 +377,25 @@ def workload_tables(scope: Scope, period: Period) -> list[Table]:
         _("Tid til kvittering, median (timer)"), _("Tid til kvittering, 90-persentil (timer)")],
         flag_rows, note=_("Flagg hevet i perioden hos innbyggere veilederen hadde da. Tid til "
                           "kvittering er klokketimer."))
-    return [checkins, risk]
+    return [checkins, risk, _owner_table(scope, period)]
+
+
+def _owner_table(scope: Scope, period: Period) -> Table:
+    """Risk flags per the owner type they were first given (guide, course leaders, team)."""
+    by_owner = {r["grp"]: r for r in workload.flags_by_owner(scope, period)}
+    labels = {"guide": _("Veileder"), "course_leader": _("Kursledere"), "team": _("Teamet i kommunen")}
+    rows = []
+    for key, label in [*labels.items(), ("all", _("Alle"))]:
+        r = by_owner.get(key)
+        if r is None and key != "all":
+            continue
+        r = r or {}
+        rows.append([label, Count(int(r.get("raised") or 0)), Count(int(r.get("acknowledged") or 0)),
+                     Count(int(r.get("escalated") or 0)),
+                     Stat(_float(r.get("median")), int(r.get("n") or 0))])
+    return Table("flag_owners", _("Risikoflagg per eier"), [
+        _("Første eier"), _("Flagg"), _("Kvittert ut"), _("Gikk videre i kjeden"),
+        _("Tid til kvittering, median (timer)")], rows,
+        note=_("Eieren flagget fikk da det ble hevet: veilederen, ellers kurslederne, ellers teamet "
+               "i kommunen. «Gikk videre» betyr at ingen fulgte det opp innen fristen. Bare for "
+               "administratorer."))

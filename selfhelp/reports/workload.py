@@ -171,6 +171,35 @@ def acknowledgement_times(scope: Scope, period: Period) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def _flags_by_owner(scope: Scope, period: Period):
+    """Risk flags raised in the period with the owner type they were first given (admins only:
+    the owner chain is a service-level figure)."""
+    return (select(func.coalesce(RiskFlag.first_owner_level, "team").label("grp"),
+                   RiskFlag.acknowledged_at, RiskFlag.raised_at, RiskFlag.escalations)
+            .where(RiskFlag.kind == "risk", RiskFlag.raised_at >= period.start,
+                   RiskFlag.raised_at < period.end, scope.residents(RiskFlag.municipality_code))
+            .subquery())
+
+
+def flags_by_owner(scope: Scope, period: Period) -> list[dict]:
+    """Per first owner type: flags, acknowledged, escalated at least once, median hours to
+    acknowledgement (clock hours), one statement with the 'all' row in it."""
+    flags = _flags_by_owner(scope, period)
+    hours = (seconds_between(flags.c.acknowledged_at, flags.c.raised_at) / HOUR)
+    keyed = union_all(
+        select(flags.c.grp, flags.c.acknowledged_at, flags.c.escalations, hours.label("value")),
+        select(literal("all", String).label("grp"), flags.c.acknowledged_at, flags.c.escalations,
+               hours.label("value"))).subquery()
+    counts = {r["grp"]: dict(r) for r in db.execute(
+        select(keyed.c.grp, func.count().label("raised"),
+               func.count(keyed.c.acknowledged_at).label("acknowledged"),
+               func.sum(case((keyed.c.escalations > 0, 1), else_=0)).label("escalated"))
+        .group_by(keyed.c.grp)).mappings()}
+    for r in db.execute(percentiles(select(keyed.c.grp, keyed.c.value), ["grp"])).mappings():
+        counts.setdefault(r["grp"], {"grp": r["grp"]}).update(median=r["median"], n=r["n"])
+    return list(counts.values())
+
+
 def guide_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}

@@ -64,8 +64,11 @@ def test_weekly_check_in_feedback_and_risk_follow_up(browser, browser_context_ar
 
     guide.get_by_role("link", name="Rolf Risiko").click()
     assert_accessible(guide)
-    guide.get_by_label("Hva er gjort?").fill("Ringt Rolf. Ingen akutt fare, avtalt ny samtale.")
-    guide.get_by_role("button", name="Registrer oppfølging").click()
+    # A risk answer at the start: the flag, and the intake "assessment needed" task beside it.
+    flag = guide.locator(".flag-item").filter(has_text="tanker om å være død")
+    flag.get_by_label("Ringt personen").check()
+    flag.get_by_label("Notat").fill("Ringt Rolf. Ingen akutt fare, avtalt ny samtale.")
+    flag.get_by_role("button", name="Registrer oppfølging").click()
     expect(guide.get_by_text("Oppfølgingen er registrert.")).to_be_visible()
 
     guide.goto(base + "/guide/")

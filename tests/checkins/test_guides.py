@@ -146,8 +146,8 @@ def test_a_risk_flag_must_be_acknowledged_with_what_was_done(as_persona, persona
     post_form(guide, f"/guide/flags/{flag.id}/acknowledge", {"note": ""}, page=page)
     db.refresh(flag)
     assert flag.state == "open"
-    post_form(guide, f"/guide/flags/{flag.id}/acknowledge", {"note": "Ringt. Ingen akutt fare, ny samtale fredag."},
-              page=page)
+    post_form(guide, f"/guide/flags/{flag.id}/acknowledge", {"note": "Ringt. Ingen akutt fare, ny samtale fredag.",
+                                                             "outcome": "called"}, page=page)
     db.expire_all()
     flag = db.get(RiskFlag, flag.id)
     assert flag.state == "acknowledged" and flag.acknowledged_by_id == personas["guide"].id

@@ -24,7 +24,7 @@ def test_check_prints_each_problem_and_fails(tmp_path):
         "modules/demo/program.yaml:1: missing 'title'",
         "modules/demo/program.yaml:2: unknown key 'titel' (allowed: slug, title, summary, "
         "description, audience, guided, unlock, weeks, measures, followup_months, modules, "
-        "languages)",
+        "languages, min_age)",
         "2 problems"]
 
 

@@ -8,7 +8,7 @@ def test_misspelt_key_is_reported_as_unknown_and_the_real_key_as_missing(tmp_pat
     assert problems(tmp_path, "program_unknown_key") == [
         f"{PROGRAM}:1: missing 'title'",
         f"{PROGRAM}:2: unknown key 'titel' (allowed: slug, title, summary, description, audience, "
-        "guided, unlock, weeks, measures, followup_months, modules, languages)"]
+        "guided, unlock, weeks, measures, followup_months, modules, languages, min_age)"]
 
 
 def test_missing_key_is_reported_at_the_start_of_the_file(tmp_path):

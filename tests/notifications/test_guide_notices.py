@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from selfhelp.care import services as care
 from selfhelp.checkins import services as checkins
 from selfhelp.clock import local
 from selfhelp.content import get_catalogue
@@ -100,7 +101,7 @@ def test_an_acknowledged_flag_is_not_escalated(app, db, clock, mailbox, personas
     raised = oslo(date(2026, 3, 10), 10)
     flag = _flag(db, personas["resident"], raised)
     assert _to_staff(run(app, mailbox, raised), personas) == [(personas["guide"].email, FLAG)]
-    checkins.acknowledge_flag(personas["guide"], flag, "Ringte og avtalte time", oslo(date(2026, 3, 10), 10, 30))
+    care.acknowledge(personas["guide"], flag, "called", "Ringte og avtalte time", oslo(date(2026, 3, 10), 10, 30))
     db.commit()
     assert _to_staff(run_every(app, mailbox, oslo(date(2026, 3, 10), 10, 30),
                                oslo(date(2026, 3, 11), 12)), personas) == []

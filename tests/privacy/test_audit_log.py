@@ -193,7 +193,7 @@ def test_the_dashboard_links_to_the_access_log(personas, as_persona):
 STAFF_CHANGES = [
     ("guide", "guide.message", {"text": "Hei, hvordan går det?"}),
     ("guide", "guide.program_action", {"action": "extend"}),
-    ("guide", "guide.acknowledge", {"note": "Ringt, ingen akutt fare."}),
+    ("guide", "guide.acknowledge", {"note": "Ringt, ingen akutt fare.", "outcome": "called"}),
     ("guide", "guide.feedback", {"body": "Fint jobbet!", "minutes": "10"}),
     ("admin", "guide_admin.assign", {}),
     ("course_leader", "leader.admit", {}),

@@ -1,7 +1,7 @@
 """care pathway: assessment notes, plans, review decisions, pauses
 
-Revision ID: 0008_plan
-Revises: 0008_outcomes
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import selfhelp.db
 
 
-revision = '0008_plan'
-down_revision = '0008_outcomes'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """municipality boundary: the leader register replaces self-declared qualifications; shared
 feedback snippets belong to a municipality
 
-Revision ID: 0008_boundary
-Revises: 0008_robust
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import selfhelp.db
 
 
-revision = '0008_boundary'
-down_revision = '0008_robust'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

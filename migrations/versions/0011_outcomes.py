@@ -1,7 +1,7 @@
 """course applications: a person may apply again after withdrawing (one open application each)
 
-Revision ID: 0008_outcomes
-Revises: 0008_sessions
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 
 The unique (cohort_id, resident_id) constraint made a withdrawn applicant unable to apply again
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_outcomes'
-down_revision = '0008_sessions'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

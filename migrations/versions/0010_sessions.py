@@ -1,7 +1,7 @@
 """server-side login sessions, text kept for its author, message nonces
 
-Revision ID: 0008_sessions
-Revises: 0008_boundary
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import selfhelp.db
 
 
-revision = '0008_sessions'
-down_revision = '0008_boundary'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
