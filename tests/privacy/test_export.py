@@ -102,3 +102,20 @@ def test_guessing_the_password_is_throttled_like_logging_in(db, personas, as_per
 def test_html_export_names_course_states_in_words(db, personas, as_persona, rich):
     page = _export(as_persona("resident"), "html").get_data(as_text=True)
     assert "Tatt opp" in page
+
+
+def test_export_holds_every_follow_up_attempt_on_a_risk_flag(db, personas, as_persona, rich, clock):
+    from selfhelp.care import services as care
+    from selfhelp.clock import now
+    from selfhelp.measures.models import RiskFlag
+
+    flag = db.scalar(select(RiskFlag).where(RiskFlag.resident_id == personas["resident"].id))
+    care.acknowledge(personas["guide"], flag, "no_contact", "Ringte, ingen svar", now())
+    care.acknowledge(personas["guide"], flag, "called", "Snakket med Rita, ingen akutt fare", now())
+    db.commit()
+    data = json.loads(_export(as_persona("resident"), "json").get_data(as_text=True))
+    [exported] = [f for f in data["risk_flags"] if f["reason"] == "self_harm_item"]
+    assert [(a["outcome"], a["note"]) for a in exported["follow_ups"]] == [
+        ("no_contact", "Ringte, ingen svar"), ("called", "Snakket med Rita, ingen akutt fare")]
+    page = _export(as_persona("resident"), "html").get_data(as_text=True)
+    assert "Ringte, ingen svar" in page
