@@ -72,7 +72,9 @@ class User(UserMixin, Base):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Base32 TOTP secret of the staff member's authenticator app (set when enrolment starts),
     #: stored encrypted with SELFHELP_DATA_KEY (selfhelp/crypto.py).
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
+    #: Encrypted at rest, and loaded only when read: a list of staff (or a streamed CSV, after
+    #: the request) never decrypts secrets it does not use.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255), deferred=True)
     #: Set when the first code was confirmed; until then the secret is only a proposal.
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The last TOTP time step used to log in, so a code cannot be used twice.
@@ -100,7 +102,7 @@ class User(UserMixin, Base):
 
     @property
     def has_second_factor(self) -> bool:
-        return self.totp_secret is not None and self.totp_enabled_at is not None
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def role_names(self) -> set[str]:

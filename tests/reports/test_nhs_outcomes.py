@@ -38,7 +38,7 @@ KIB = {"Q1": (28, 60, 3), "Q2": (40, 64, 2), "Q3": (44, 64, 2), "Q4": (60, 84, 2
 @pytest.fixture
 def data(db, personas, clock):
     built = dataset.build(db, personas)
-    kari = factories.make_staff(roles=["course_leader"], qualifications=["kib_leader"],
+    kari = factories.make_staff(roles=["course_leader"], qualifications=["kid_leader", "kib_leader"],
                                 name="Kari KiB")
     cohort = factories.make_cohort(leaders=[kari], course="KiB", first_date=date(2026, 1, 19),
                                    application_deadline=date(2026, 1, 12))
