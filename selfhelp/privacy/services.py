@@ -17,13 +17,14 @@ from selfhelp.accounts.models import User
 from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.audit.labels import action_label, role_label, what_label
 from selfhelp.audit.models import AuditEvent
+from selfhelp.care.services import actions_of
 from selfhelp.checkins.models import Checkin, GuideAssignment, Message
 from selfhelp.content import get_catalogue
 from selfhelp.content.model import Module
 from selfhelp.courses.models import Application, Attendance, Cohort, CourseSession
 from selfhelp.db import db
 from selfhelp.measures.definitions import get_measures
-from selfhelp.measures.models import MeasureResult, RiskFlag, RiskFlagAction
+from selfhelp.measures.models import MeasureResult, RiskFlag
 from selfhelp.notifications.models import Notification
 from selfhelp.programs.display import display_value
 from selfhelp.programs.models import Enrolment, ModuleProgress, WorksheetAnswer, WorksheetVersion
@@ -183,13 +184,10 @@ def _questionnaires(resident: User, locale: str) -> list[dict]:
 def _risk_flags(resident: User) -> list[dict]:
     flags = db.scalars(select(RiskFlag).where(RiskFlag.resident_id == resident.id)
                        .order_by(RiskFlag.raised_at)).all()
-    actions: dict[int, list[dict]] = {}
-    if flags:  # every follow-up attempt, also "no contact reached", is part of the person's record
-        for a in db.scalars(select(RiskFlagAction).where(
-                RiskFlagAction.flag_id.in_([f.id for f in flags]))
-                .order_by(RiskFlagAction.at, RiskFlagAction.id)):
-            actions.setdefault(a.flag_id, []).append(
-                {"at": a.at, "outcome": a.outcome, "note": a.note, "by": a.actor_level})
+    # Every follow-up attempt, also "no contact reached", is part of the person's record.
+    actions = {flag_id: [{"at": a.at, "outcome": a.outcome, "note": a.note, "by": a.actor_level}
+                         for a in attempts]
+               for flag_id, attempts in actions_of([f.id for f in flags]).items()}
     return [{"kind": f.kind, "reason": f.reason, "score": f.score, "item_value": f.item_value,
              "raised_at": f.raised_at, "state": f.state, "followed_up_at": f.acknowledged_at,
              "what_was_done": f.action_note, "follow_ups": actions.get(f.id, [])}
