@@ -2,7 +2,8 @@
 """One-command setup for developers, using only the Python standard library.
 
     python3 dev.py          set up .venv, migrate, load demo data, run web + scheduler on :5000
-    python3 dev.py test     set up .venv with test tools and run the whole test suite
+    python3 dev.py test     set up .venv with test tools and run the whole test suite, one
+                            pytest-xdist worker per CPU (-n 0, or -p no:xdist, runs it serially)
 
 Everything is installed into .venv next to this file; run it again at any time.
 """
@@ -79,6 +80,32 @@ def _postgres_reachable(url: str) -> bool:
     return subprocess.call([PY, "-c", probe], stderr=subprocess.DEVNULL) == 0
 
 
+def cpu_count() -> int:
+    """The CPUs this process may use (a container's limit, not the host's), at least one."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+#: Options that want one process: a debugger, or listing what would run.
+SERIAL_OPTIONS = ("--pdb", "--trace", "--co", "--collect-only", "--setup-plan", "--fixtures")
+
+
+def parallel_options(args: list[str]) -> list[str]:
+    """`-n <CPUs> --dist worksteal`, unless the developer chose (their own `-n`/`--numprocesses`,
+    `-p no:xdist`) or asked for something that wants one process. worksteal: a worker that has
+    finished its share takes tests queued for another, so the few slow multi-process tests do not
+    leave one worker running alone at the end."""
+    plugins = {b for a, b in zip(args, args[1:]) if a == "-p"} | {a[2:] for a in args if a.startswith("-p")}
+    if "no:xdist" in plugins or any(a in SERIAL_OPTIONS for a in args):
+        return []
+    if any(a.startswith(("-n", "--numprocesses")) for a in args):
+        return []
+    dist = [] if any(a.startswith("--dist") for a in args) else ["--dist", "worksteal"]
+    return ["-n", str(cpu_count()), *dist]
+
+
 def run_tests(args: list[str]) -> int:
     ensure_venv("test")
     env = dict(os.environ)
@@ -87,7 +114,11 @@ def run_tests(args: list[str]) -> int:
     where = env.get("SELFHELP_TEST_DATABASE_URL")
     print(f"Databases: SQLite{' and PostgreSQL (' + where + ')' if where else ' only (no PostgreSQL found)'}",
           flush=True)
-    return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT, env=env)
+    parallel = parallel_options(args)
+    if parallel and where:
+        print(f"Workers: {parallel[1]}, each on its own PostgreSQL database ({where}_gw0, ...)",
+              flush=True)
+    return subprocess.call([PY, "-m", "pytest", *parallel, *args], cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     import selfhelp.models  # noqa: F401  (every table known before anything queries)
-    from selfhelp import urls
+    from selfhelp import routing
 
-    urls.register_converters(app)  # before the blueprints add their rules
+    routing.register_converters(app)  # before the blueprints add their rules
 
     from selfhelp import crypto
 
@@ -33,11 +33,16 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     _init_login(app)
     _register_blueprints(app)
+    _register_notices(app)
     _register_csrf_check(app)
     _register_session_rules(app)
     from selfhelp import errors, templating
     errors.register(app)
     templating.register(app)
+    from selfhelp.operations import banner, logs
+
+    logs.init_app(app)
+    banner.init_app(app)
     from selfhelp import cli
     cli.register(app)
     _behind_proxies(app)
@@ -105,11 +110,29 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.care.views import bp as care_bp
     from selfhelp.privacy.views import bp as privacy_bp
     from selfhelp.pathway.views import bp as pathway_bp
+    from selfhelp.operations.views import bp as operations_bp
 
     for bp in (pathway_bp, twofactor_bp, account_bp, reports_bp, pages_bp, accounts_bp, staff_bp,
                notifications_bp, programs_bp, toolbox_bp, measures_bp, courses_bp, leader_bp,
-               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp, care_bp):
+               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp, care_bp, operations_bp):
         app.register_blueprint(bp)
+
+
+def _register_notices(app: Flask) -> None:
+    """Each domain tells the notification system its notice kinds, planners and (accounts) who
+    the recipients are; the notification system imports no domain."""
+    from selfhelp.accounts import notices as account_notices
+    from selfhelp.care import notices as care_notices
+    from selfhelp.checkins import notices as checkin_notices
+    from selfhelp.courses import notices as course_notices
+    from selfhelp.notifications import kinds, registry
+    from selfhelp.programs import notices as program_notices
+
+    notices = registry.init_app(app)
+    kinds.register(notices)
+    # Planners run in this order (course reminders first, as before); daily digests after all.
+    for domain in (account_notices, course_notices, program_notices, checkin_notices, care_notices):
+        domain.register(notices)
 
 
 def _register_session_rules(app: Flask) -> None:

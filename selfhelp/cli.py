@@ -5,8 +5,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from selfhelp import clock
+from selfhelp import clock, create_app
+from selfhelp.accounts.municipalities import by_number
+from selfhelp.accounts.services import create_admin as create
 from selfhelp.cli_now import now_of, now_option
+from selfhelp.config import DEMO_MARKER
+from selfhelp.content.cli import content_cli
+from selfhelp.db import unit_of_work
+from selfhelp.demo import DEMO_TOTP_SECRET, load_demo
+from selfhelp.migrate import alembic_config, upgrade
+from selfhelp.notifications.delivery import default_worker, send_everything_due
+from selfhelp.notifications.planning import plan_and_send, plan_everything
+from selfhelp.operations.cli import check_at_start, COMMANDS as operations_commands
+from selfhelp.operations.logs import configure_logging
+from selfhelp.privacy.cli import privacy_cli
+from selfhelp.scheduler import run_scheduler
 
 
 def register(app: Flask) -> None:
@@ -19,20 +32,16 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(scheduler)
-    from selfhelp.content.cli import content_cli
-
     app.cli.add_command(content_cli)
-    from selfhelp.privacy.cli import privacy_cli
-
     app.cli.add_command(privacy_cli)
+    for command in operations_commands:
+        app.cli.add_command(command)
 
 
 @click.command("db-upgrade")
 @with_appcontext
 def db_upgrade():
     """Apply database migrations."""
-    from selfhelp.migrate import upgrade
-
     upgrade(current_app._get_current_object())
     click.echo("Database is up to date.")
 
@@ -44,7 +53,6 @@ def db_revision(message: str):
     """Generate a migration from the difference between the models and the database."""
     from alembic import command
 
-    from selfhelp.migrate import alembic_config
 
     command.revision(alembic_config(current_app._get_current_object()), message=message,
                      autogenerate=True)
@@ -54,11 +62,8 @@ def db_revision(message: str):
 @with_appcontext
 def demo():
     """Load the demo municipality and its people (safe to run again)."""
-    from selfhelp.db import db
-    from selfhelp.demo import load_demo
-
-    created = load_demo(clock.now())
-    db.commit()
+    with unit_of_work():
+        created = load_demo(clock.now())
     click.echo(f"Demo data ready ({len(created)} new people).")
 
 
@@ -67,7 +72,6 @@ def demo_totp():
     """Print the demo staff's current two-factor code (the demo's shared authenticator secret)."""
     import pyotp
 
-    from selfhelp.demo import DEMO_TOTP_SECRET
 
     click.echo(f"Kode nå / code now: {pyotp.TOTP(DEMO_TOTP_SECRET).now()}")
     click.echo(f"Hemmelighet / secret (for an authenticator app): {DEMO_TOTP_SECRET}")
@@ -84,7 +88,6 @@ def setup(ctx, with_demo: bool):
 
         from flask import current_app
 
-        from selfhelp.config import DEMO_MARKER
 
         # Demo mode from now on: the mail viewer exists (with the file mail backend only).
         (Path(current_app.instance_path) / DEMO_MARKER).write_text(
@@ -101,17 +104,13 @@ def setup(ctx, with_demo: bool):
 @with_appcontext
 def create_admin(email: str, name: str, password: str, municipalities: tuple[str, ...]):
     """Create an admin (or give an existing account admin rights and a new password)."""
-    from selfhelp.accounts.municipalities import by_number
-    from selfhelp.accounts.services import create_admin as create
-    from selfhelp.db import db
-
     unknown = [m for m in municipalities if m not in by_number()]
     if unknown:
         raise click.BadParameter(f"unknown municipality number(s): {', '.join(unknown)}")
     if len(password) < 10:
         raise click.BadParameter("the password needs at least 10 characters")
-    create(email, name, password, list(municipalities), clock.now())
-    db.commit()
+    with unit_of_work():
+        create(email, name, password, list(municipalities), clock.now())
     click.echo(f"Admin {email} is ready.")
 
 
@@ -123,6 +122,7 @@ def serve(host: str, port: int):
     """Run the web server (for development and the embedded default; use gunicorn in production)."""
     from werkzeug.serving import run_simple
 
+    check_at_start(current_app._get_current_object())
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
@@ -136,8 +136,6 @@ def notifications_cli():
 @with_appcontext
 def send_notifications(now_text: str | None):
     """Send every notification that is due (cron can run this instead of the scheduler)."""
-    from selfhelp.notifications.delivery import default_worker, send_everything_due
-
     report = send_everything_due(now_of(now_text), worker=default_worker())
     click.echo(f"Notifications: {report}.")
 
@@ -147,8 +145,6 @@ def send_notifications(now_text: str | None):
 @with_appcontext
 def plan_notifications(now_text: str | None):
     """Add the reminders and notices that are due to the outbox (without sending them)."""
-    from selfhelp.notifications.planning import plan_everything
-
     added = plan_everything(now_of(now_text)())
     click.echo("Planned: " + ", ".join(f"{name} {count}" for name, count in added.items()) + ".")
 
@@ -158,9 +154,6 @@ def plan_notifications(now_text: str | None):
 @with_appcontext
 def run_notifications(now_text: str | None):
     """Plan and send in one go: what one scheduler round does (for cron)."""
-    from selfhelp.notifications.delivery import default_worker
-    from selfhelp.notifications.planning import plan_and_send
-
     added, report = plan_and_send(now_of(now_text), worker=default_worker())
     click.echo("Planned: " + ", ".join(f"{name} {count}" for name, count in added.items()) + ".")
     click.echo(f"Notifications: {report}.")
@@ -170,16 +163,11 @@ def run_notifications(now_text: str | None):
 @with_appcontext
 def scheduler():
     """Run scheduled jobs (sending notifications) until stopped with Ctrl+C or SIGTERM."""
-    import logging
-
-    from selfhelp.scheduler import run_scheduler
-
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_scheduler(current_app._get_current_object())
+    app = current_app._get_current_object()
+    configure_logging(json_lines=app.config["LOG_FORMAT"] == "json")
+    check_at_start(app)
+    run_scheduler(app)
 
 
 def main() -> None:
-    from selfhelp import create_app
-
     FlaskGroup(create_app=create_app, add_default_commands=True)(prog_name="selfhelp")

@@ -16,6 +16,14 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"SELFHELP_{name}", default)
 
 
+def extra_measures_dir() -> Path | None:
+    """SELFHELP_MEASURES_DIR: a folder with a municipality's own (licensed) questionnaires, or None.
+    A function, not a key of load_config: measures are loaded once per process, also outside an
+    app (content check, tests), and tests change it."""
+    given = (_env("MEASURES_DIR") or "").strip()
+    return Path(given) if given else None
+
+
 def _secret_key(instance: Path) -> str:
     """Use SELFHELP_SECRET_KEY, or one generated once into instance/secret_key."""
     given = _env("SECRET_KEY")
@@ -54,6 +62,7 @@ def load_config(instance_path: str) -> dict:
         "DEMO_MAIL_SHOW_LINKS": _env("DEMO_MAIL_SHOW_LINKS", "0") == "1",
         # "file" writes texts to instance/sms (the embedded default); "console" prints them.
         "SMS_BACKEND": _env("SMS_BACKEND", "file"),
+        "SMS_DIR": _env("SMS_DIR", str(instance / "sms")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
@@ -101,6 +110,16 @@ def load_config(instance_path: str) -> dict:
         # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
         # Without it, a key is derived from SECRET_KEY (fine for development, not for production).
         "DATA_KEY": _env("DATA_KEY"),
+        # --- operations (README "Running in production") ---
+        # "production" turns on the start-up check (`selfhelp check`) and JSON-lines logs.
+        "ENVIRONMENT": _env("ENV", "development"),
+        # gunicorn's worker count (deploy/gunicorn.conf.py reads the same variable), so the
+        # check can refuse SQLite with several workers.
+        "WEB_WORKERS": int(_env("WEB_WORKERS", "1") or 1),
+        # The bearer token Prometheus sends to /metrics; unset: /metrics answers 404.
+        "METRICS_TOKEN": _env("METRICS_TOKEN"),
+        # "json" (one JSON object per line) or "text"; JSON by default in production.
+        "LOG_FORMAT": _env("LOG_FORMAT", "json" if _env("ENV") == "production" else "text"),
     }
 
 

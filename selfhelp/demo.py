@@ -1,13 +1,22 @@
 """Demo data: one municipality with a person in every role. Logins are listed in the README."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from selfhelp.accounts.models import LeaderRegistration, StaffMunicipality, User, UserRole
+from selfhelp.checkins import services as checkins
+from selfhelp.clock import local, years_before
+from selfhelp.content import get_catalogue
+from selfhelp.courses.models import Cohort
+from selfhelp.courses.services.cohorts import CohortPlan, create_cohort, publish
 from selfhelp.db import db
+from selfhelp.measures.definitions import get_measure
+from selfhelp.measures.services import record_result
+from selfhelp.programs import services as programs
+from selfhelp.reports.demo import load_report_demo
 from selfhelp.security import hash_password
 
 DEMO_MUNICIPALITY = "3301"  # Drammen
@@ -18,13 +27,7 @@ DEMO_TOTP_SECRET = "SELFHELPDEMOTOTPSELFHELPDEMOTOTP"
 
 
 def _years_before(day: date, years: int, days_more: int = 0) -> date:
-    from datetime import timedelta
-
-    try:
-        earlier = day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        earlier = day.replace(year=day.year - years, day=28)
-    return earlier - timedelta(days=days_more)
+    return years_before(day, years) - timedelta(days=days_more)
 
 
 def demo_people(today: date) -> list[dict]:
@@ -60,13 +63,6 @@ def _next_weekday(day: date, weekday: int) -> date:
 
 def load_demo_cohorts(now: datetime) -> int:
     """Three published cohorts led by the demo course leaders, unless there are cohorts already."""
-    from datetime import time, timedelta
-
-    from selfhelp.clock import local
-    from selfhelp.content import get_catalogue
-    from selfhelp.courses.models import Cohort
-    from selfhelp.courses.services import CohortPlan, create_cohort, publish
-
     if db.scalar(select(Cohort.id).limit(1)) is not None:
         return 0
     ola = db.scalar(select(User).where(User.email == "kursleder@demo.no"))
@@ -121,8 +117,6 @@ def load_demo(now: datetime) -> list[User]:
     if any(u.email == "deltaker@demo.no" for u in created):
         load_demo_guidance(now)
     if any(u.email == "veileder@demo.no" for u in created):
-        from selfhelp.reports.demo import load_report_demo
-
         load_report_demo(now, DEMO_MUNICIPALITY)
     return created
 
@@ -147,12 +141,6 @@ def load_demo_guidance(now: datetime) -> None:
 
     from werkzeug.datastructures import MultiDict
 
-    from selfhelp.checkins import services as checkins
-    from selfhelp.clock import local
-    from selfhelp.content import get_catalogue
-    from selfhelp.measures.definitions import get_measure
-    from selfhelp.measures.services import record_result
-    from selfhelp.programs import services as programs
 
     lars = db.scalar(select(User).where(User.email == "deltaker@demo.no"))
     ingrid = db.scalar(select(User).where(User.email == "veileder@demo.no"))
@@ -171,16 +159,12 @@ def load_demo_guidance(now: datetime) -> None:
         record_result(lars, get_measure(code), "program:depression", "start",
                       {f"q{i}": str(v) for i, v in enumerate(values, start=1)}, started)
     checkins.assign_guide(admin, enrolment, ingrid, started)
-    from selfhelp.checkins.models import Snippet
-
-    db.add_all([
-        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Takk for sjekk-inn",
-                created_at=now,
-                body="Hei {fornavn}! Takk for at du sendte sjekk-inn denne uka."),
-        Snippet(owner_id=None, municipality_code=DEMO_MUNICIPALITY, title="Neste modul",
-                created_at=now,
-                body="Neste uke åpner en ny modul. Ta gjerne med deg det du lærte i «{modul}»."),
-    ])
+    checkins.add_snippet(ingrid, "Takk for sjekk-inn",
+                         "Hei {fornavn}! Takk for at du sendte sjekk-inn denne uka.", now,
+                         shared_in=DEMO_MUNICIPALITY)
+    checkins.add_snippet(ingrid, "Neste modul",
+                         "Neste uke åpner en ny modul. Ta gjerne med deg det du lærte i «{modul}».", now,
+                         shared_in=DEMO_MUNICIPALITY)
     checkin = checkins.current_checkin(enrolment, local(now).date())
     if checkin is not None:
         checkins.submit_checkin(lars, checkin, "Har gått tur tre dager. Kveldene er tunge, "

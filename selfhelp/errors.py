@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from selfhelp.db import db, writes_kept
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -34,11 +36,13 @@ CSRF_MESSAGE = (_l("Siden var utløpt"),
                    "last siden på nytt og prøv igjen."))
 
 
-def _rollback() -> None:
+def _rollback(code: int) -> None:
     """A failed statement leaves the session unusable (PendingRollbackError), and the error page
-    itself reads the database (the logged-in user, the navigation): start clean first."""
-    from selfhelp.db import db
-
+    itself reads the database (the logged-in user, the navigation): start clean first. Writes
+    the request asked to keep (``keep_writes``: an idle session ended before the view refused)
+    stay for a refusal (4xx); the request's end commits them. A server error keeps nothing."""
+    if code < 500 and writes_kept():
+        return
     try:
         db.rollback()
     except Exception:  # noqa: BLE001  (the page must still be shown)
@@ -54,7 +58,7 @@ def _size(limit: int | None) -> str:
 
 
 def render_error(code: int, title=None, message=None):
-    _rollback()
+    _rollback(code)
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     if code == 413 and message is None:
         from flask import current_app

@@ -1,17 +1,22 @@
 """Language: Norwegian bokmål by default, English available; the choice sticks (cookie + profile)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
 DEFAULT_LANGUAGE = "nb"
 LANG_COOKIE = "lang"
 TRANSLATIONS = Path(__file__).parent / "translations"
+
+T = TypeVar("T")
 
 
 def select_locale() -> str:
@@ -25,10 +30,24 @@ def select_locale() -> str:
 
 def current_locale() -> str:
     """The language this request is shown in ("nb" or "en")."""
-    from flask_babel import get_locale
-
     loc = get_locale()
     return str(loc.language) if loc else DEFAULT_LANGUAGE
+
+
+def in_language(texts: Mapping[str, T] | None, locale: str) -> T | None:
+    """The one locale fallback: `texts[locale]`, else the bokmål one, else any there is (None
+    when there is none). Content and measures always have bokmål; the last step is for safety."""
+    if not texts:
+        return None
+    return texts.get(locale) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()), None)
+
+
+def localized(value: Mapping[str, str] | str | None, locale: str | None = None) -> str:
+    """A user-facing text ({"nb": ..., "en": ...}, or one plain string) in `locale`, by default
+    the language of this request; bokmål when that language is missing."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return in_language(value, locale or current_locale()) or ""
 
 
 def compile_catalogs() -> None:

@@ -8,3 +8,4 @@ from selfhelp.notifications import models as notifications  # noqa: F401
 from selfhelp.privacy import models as privacy  # noqa: F401
 from selfhelp.programs import models as programs  # noqa: F401
 from selfhelp.pathway import models as pathway  # noqa: F401
+from selfhelp.operations import models as operations  # noqa: F401

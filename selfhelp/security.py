@@ -1,16 +1,14 @@
-"""Password hashing, role checks and who may see which resident."""
+"""Password hashing, role checks, who may see which resident, and safe redirect targets."""
 from __future__ import annotations
 
 from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from urllib.parse import urlsplit
+from typing import Callable
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
-
-if TYPE_CHECKING:
-    pass
 
 STAFF_ROLES = ("guide", "course_leader", "admin")
 ALL_ROLES = ("resident", *STAFF_ROLES)
@@ -60,35 +58,16 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-
-def password_confirmation_required(view: Callable) -> Callable:
-    """Ask for the password again before a sensitive action (changing email, export, closing the
-    account) unless it was entered in this session within REAUTH_MINUTES (``accounts.session``).
-
-    Put it on the view that shows the form (GET) as well as on the one that acts (POST): a GET
-    goes to the confirmation page and comes back; a POST that arrives too late is sent back to
-    the page it came from, via the confirmation page, so nothing happens without the password.
-    """
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        from flask import redirect, request, url_for
-
-        from selfhelp.accounts.session import password_recently_confirmed
-        from selfhelp.urls import safe_next
-
-        if password_recently_confirmed():
-            return view(*args, **kwargs)
-        if request.method == "GET":
-            back = request.full_path.rstrip("?")
-        else:
-            referrer = request.referrer or ""
-            host = request.host_url.rstrip("/")
-            back = safe_next(referrer[len(host):] if referrer.startswith(host) else None)
-        return redirect(url_for("account.confirm_password", next=back or None))
-
-    return wrapped
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site may be a redirect target (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
 
 
 def client_address() -> str:

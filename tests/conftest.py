@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -19,7 +20,22 @@ from selfhelp.db import Base, make_engine
 from tests import factories
 from tests.smtp import SMTPServer
 
-PG_URL = os.environ.get("SELFHELP_TEST_DATABASE_URL")
+#: The database the developer named; under pytest-xdist it is only where workers create their own.
+BASE_PG_URL = os.environ.get("SELFHELP_TEST_DATABASE_URL")
+#: "gw0", "gw1", ... in a pytest-xdist worker (`dev.py test` runs them); None in a serial run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _worker_database_url(url: str | None, worker: str | None) -> str | None:
+    """Each xdist worker empties and refills its own database: `<db>_gw0`, `<db>_gw1`, ..."""
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+#: The PostgreSQL database this process's tests use (and that subprocesses they start are given).
+PG_URL = _worker_database_url(BASE_PG_URL, WORKER)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
@@ -36,9 +52,12 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def postgres_engine():
-    """One PostgreSQL schema built by the real migrations; tables are emptied between tests."""
+    """One PostgreSQL schema built by the real migrations; tables are emptied between tests.
+    Under pytest-xdist each worker builds its own database (see PG_URL), so workers never meet."""
     if not PG_URL:
         pytest.skip("SELFHELP_TEST_DATABASE_URL is not set")
+    if PG_URL != BASE_PG_URL:
+        _create_database_if_missing(BASE_PG_URL, make_url(PG_URL).database)
     engine = make_engine(PG_URL)
     with engine.begin() as conn:  # fails loudly if the server is unreachable
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -50,6 +69,17 @@ def postgres_engine():
     app.extensions["db"].engine.dispose()
     yield engine
     engine.dispose()
+
+
+def _create_database_if_missing(server_url: str, name: str) -> None:
+    """CREATE DATABASE `name` on the server of `server_url` (connecting to that database), once."""
+    engine = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def _truncate_all(engine) -> None:

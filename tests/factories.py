@@ -67,7 +67,7 @@ def make_cohort(*, leaders: list[User], course: str = "KiD", first_date: date | 
     from datetime import time, timedelta
 
     from selfhelp.content import get_catalogue
-    from selfhelp.courses import services
+    from selfhelp.courses.services import cohorts as services
 
     definition = get_catalogue().courses[course]
     today = datetime.now(timezone.utc).date()
@@ -89,7 +89,7 @@ def make_cohort(*, leaders: list[User], course: str = "KiD", first_date: date | 
 def make_application(cohort, resident: User, *, motivation: str = "Jeg vil lære å mestre hverdagen",
                      **guardian):
     from selfhelp.content import get_catalogue
-    from selfhelp.courses import admission
+    from selfhelp.courses.services import admission
 
     course = get_catalogue().courses[cohort.course_code]
     now = datetime.now(timezone.utc)

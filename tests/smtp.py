@@ -7,6 +7,9 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
+from selfhelp import clock
+from selfhelp.notifications.delivery import send_everything_due
+
 
 class Collector:
     def __init__(self):
@@ -24,16 +27,38 @@ def free_port() -> int:
 
 
 class SMTPServer:
-    """Start/stop-able, so tests can take the server away mid-run."""
+    """Start/stop-able, so tests can take the server away mid-run (it comes back on its port)."""
 
     def __init__(self):
         self.collector = Collector()
-        self.port = free_port()
+        self.port: int | None = None
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        if self.port is not None:
+            self._listen(self.port)
+            return
+        # free_port() forgets the port before the server binds it: another test process (an xdist
+        # worker, a colleague's run) may take it meanwhile. Then take another.
+        for attempt in range(5):
+            port = free_port()
+            try:
+                self._listen(port)
+            except OSError:
+                if attempt == 4:
+                    raise
+                continue
+            self.port = port
+            return
+
+    def _listen(self, port: int) -> None:
+        controller = Controller(self.collector, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+        except OSError:
+            controller.loop.close()  # its thread has ended; an unclosed loop would warn
+            raise
+        self.controller = controller
 
     def stop(self) -> None:
         if self.controller:
@@ -50,3 +75,9 @@ class SMTPServer:
 
 def text_of(msg: EmailMessage) -> str:
     return msg.get_body(preferencelist=("plain",)).get_content()
+
+
+def send_queued_mail() -> None:
+    """Account mail (and every notice) leaves through the outbox: run the due-notification sender
+    once, as the scheduler's next pass would (needs the test's app context)."""
+    send_everything_due(clock.now, worker="test")

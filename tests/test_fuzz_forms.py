@@ -116,7 +116,24 @@ def _check(db, client, persona, endpoint, path, data, before, too_long=()):
         after = _snapshot(db)
         changed = [t for t in before if before[t] != after[t]]
         assert not changed, f"{persona} changed {changed} through POST {path} with {repr(data)[:300]}"
-    return response
+        return after
+    return None
+
+
+class Snapshots:
+    """The database's snapshot, reused while it is known to hold: the check after a refused post
+    proved nothing changed, so that snapshot is the next post's "before". A post the persona may
+    make (it may write), or a failed check, forgets it. Halves the snapshots, which dominate
+    these tests on PostgreSQL (one SELECT per table each)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.known: dict[str, str] | None = None
+
+    def check(self, client, persona, endpoint, path, data, too_long) -> None:
+        known, self.known = self.known, None
+        before = (known or _snapshot(self.db)) if persona not in ACCESS[endpoint] else None
+        self.known = _check(self.db, client, persona, endpoint, path, data, before, too_long)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -136,12 +153,12 @@ def test_malformed_posts_to_every_form_never_fail_or_leak(fuzz_world, as_persona
         {"csrf_token": token, **{f: "99999999999999999999" for f in fields}},
         {"csrf_token": token, **{f: "\u202e\ufeff💥" for f in fields}},
     ]
+    snapshots = Snapshots(db)
     for endpoint, path in fuzz_world["routes"]:
         if endpoint == "accounts.logout":
             continue  # ends the persona's session; covered by the random test
         for data in payloads:
-            before = _snapshot(db) if persona not in ACCESS[endpoint] else None
-            _check(db, client, persona, endpoint, path, data, before, fuzz_world["too_long"])
+            snapshots.check(client, persona, endpoint, path, data, fuzz_world["too_long"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -150,6 +167,7 @@ def test_random_posts_to_every_form_never_fail_or_leak(fuzz_world, as_persona, d
     routes = [r for r in fuzz_world["routes"] if r[0] != "accounts.logout"]
     fields = fuzz_world["fields"]
     client, token = _client(as_persona, persona)
+    snapshots = Snapshots(db)
 
     @settings(max_examples=40, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -160,8 +178,7 @@ def test_random_posts_to_every_form_never_fail_or_leak(fuzz_world, as_persona, d
     def post(route, values, with_token):
         endpoint, path = route
         data = {**values, **({"csrf_token": token} if with_token else {})}
-        before = _snapshot(db) if persona not in ACCESS[endpoint] else None
-        _check(db, client, persona, endpoint, path, data, before, fuzz_world["too_long"])
+        snapshots.check(client, persona, endpoint, path, data, fuzz_world["too_long"])
 
     post()
 
@@ -228,7 +245,8 @@ def _send(client, token, method, path, query=None):
 
 
 def _no_server_errors(results) -> None:
-    failures = [f"{method} {url[:200]}: {status}" for method, url, status in results if status >= 500]
+    failures = [f"{method} {url[:200]}: {status}" for method, url, status in results
+                if status >= 500 and not (url.startswith("/readyz") and status == 503)]  # unready: no scheduler here
     assert not failures, "\n".join(failures)
 
 

@@ -1,8 +1,6 @@
 """Account forms; every message is in the user's language and names the field's problem."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
@@ -10,6 +8,7 @@ from wtforms.validators import (
     DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError,
 )
 
+from selfhelp import clock
 from selfhelp.accounts import municipalities
 from selfhelp.forms import DateInput, MultiCheckboxField, NoControlCharacters
 
@@ -109,7 +108,7 @@ class SignupForm(FlaskForm):
     def validate_birth_date(self, field):
         if field.data is None:
             return
-        today = date.today()
+        today = clock.today()
         if field.data > today:
             raise ValidationError(_l("Fødselsdatoen kan ikke være i framtiden."))
         if field.data.year < 1900:
@@ -230,7 +229,7 @@ class LeaderRegistrationForm(FlaskForm):
     def validate_course_date(self, field):
         if field.data is None:
             return
-        if field.data > date.today():
+        if field.data > clock.today():
             raise ValidationError(_l("Kursdatoen kan ikke være i framtiden."))
         if field.data.year < 1990:
             raise ValidationError(_l("Sjekk årstallet i kursdatoen."))

@@ -135,10 +135,8 @@ def keep_or_show_back(form: KeptForm, target: str, back: str, *, author_id: int 
             return redirect(back)
         return redirect(url_for("accounts.login", next=back))
     kept = author is not None and keep(author, form, target, request.form, clock.now())
-    if not kept:
-        db.rollback()
+    if not kept:  # nothing was written; the text is shown back to be copied
         return render_template("programs/text_not_saved.html", texts=texts_of(request.form)), 401
-    db.commit()
     if current_user.is_authenticated:
         return redirect(back)  # the page puts the text back, with a message (put_back)
     flash(_("Du var logget ut. Logg inn igjen, så får du tilbake teksten du skrev."), "info")
@@ -176,7 +174,6 @@ def put_back(form: KeptForm, target: str) -> MultiDict | None:
         return None
     fields = take(current_user, form, target, clock.now())
     if fields is not None:
-        db.commit()
         flash(_("Teksten du skrev er satt inn igjen, men ikke sendt ennå. Se over og send når "
                 "du er klar."), "info")
     return fields

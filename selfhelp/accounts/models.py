@@ -1,23 +1,36 @@
 """People: residents and staff, their roles, one-time tokens and login attempts."""
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint,
-)
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.crypto import EncryptedString
-from selfhelp.db import Base, UTCDateTime, utcnow
+from selfhelp.db import Base, UTCDateTime, utcnow, vocabulary
 
 REFERRAL_SOURCES = ("self", "gp", "nav", "school", "other")
 
 
-class Qualification(str, enum.Enum):
+class Role(StrEnum):
+    RESIDENT = "resident"
+    GUIDE = "guide"
+    COURSE_LEADER = "course_leader"
+    ADMIN = "admin"
+
+
+class TokenPurpose(StrEnum):
+    """What a one-time link is for (``AccountToken.purpose``)."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    INVITATION = "invitation"
+
+
+class Qualification(StrEnum):
     """A course-leader qualification, recorded by an admin in the leader register."""
 
     KID = "kid_leader"
@@ -116,11 +129,11 @@ class User(UserMixin, Base):
 
     @property
     def is_resident(self) -> bool:
-        return self.has_role("resident")
+        return self.has_role(Role.RESIDENT)
 
     @property
     def is_staff(self) -> bool:
-        return self.has_any_role("guide", "course_leader", "admin")
+        return self.has_any_role(Role.GUIDE, Role.COURSE_LEADER, Role.ADMIN)
 
     @property
     def municipality_codes(self) -> set[str]:
@@ -152,8 +165,7 @@ class UserRole(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: resident, guide, course_leader or admin.
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, length=20, name="role"))
     user: Mapped[User] = relationship(back_populates="roles")
 
 
@@ -174,15 +186,11 @@ class LeaderRegistration(Base):
     deleted, so the register keeps its history. Staff cannot declare qualifications themselves."""
 
     __tablename__ = "leader_register"
-    __table_args__ = (
-        CheckConstraint("qualification IN ('kid_leader', 'kib_leader', 'du_leader')",
-                        name="qualification_known"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: One of Qualification's values.
-    qualification: Mapped[str] = mapped_column(String(20))
+    qualification: Mapped[Qualification] = mapped_column(
+        vocabulary(Qualification, length=20, name="qualification_known"))
     #: The day the training was completed (null only for entries moved from the old profile field).
     course_date: Mapped[date | None] = mapped_column(Date)
     #: Certificate or course number from the course provider (null only for moved entries).
@@ -204,8 +212,7 @@ class AccountToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: verify_email, reset_password or invitation.
-    purpose: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[TokenPurpose] = mapped_column(vocabulary(TokenPurpose, length=20, name="purpose"))
     #: SHA-256 of the secret in the link; the secret itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -243,7 +250,7 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SessionEndReason(str, enum.Enum):
+class SessionEndReason(StrEnum):
     """Why a login session ended (``UserSession.ended_reason``)."""
 
     LOGOUT = "logout"            # the person pressed "Logg ut" in this browser
@@ -259,11 +266,6 @@ class UserSession(Base):
     checks that the row is still open, so a copied cookie stops working at logout."""
 
     __tablename__ = "user_sessions"
-    __table_args__ = (
-        CheckConstraint("ended_reason IS NULL OR ended_reason IN ("
-                        + ", ".join(f"'{r.value}'" for r in SessionEndReason) + ")",
-                        name="ended_reason"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -275,11 +277,11 @@ class UserSession(Base):
     #: Browser and system, e.g. "Firefox, Windows" (never the full user-agent string).
     device: Mapped[str] = mapped_column(String(80))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: One of SessionEndReason.
-    ended_reason: Mapped[str | None] = mapped_column(String(20))
+    ended_reason: Mapped[SessionEndReason | None] = mapped_column(
+        vocabulary(SessionEndReason, length=20, name="ended_reason"))
 
 
-class KeptForm(str, enum.Enum):
+class KeptForm(StrEnum):
     """The forms whose text is kept when it arrives after the login expired (``KeptText.form``)."""
 
     WORKSHEET = "worksheet"
@@ -295,16 +297,11 @@ class KeptText(Base):
     only, after they log in again; anyone else logging in on the browser never sees it."""
 
     __tablename__ = "kept_texts"
-    __table_args__ = (
-        CheckConstraint("form IN (" + ", ".join(f"'{f.value}'" for f in KeptForm) + ")",
-                        name="form"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: One of KeptForm.
-    form: Mapped[str] = mapped_column(String(20))
+    form: Mapped[KeptForm] = mapped_column(vocabulary(KeptForm, length=20, name="form"))
     #: What the form was about: "program/module/exercise", a resident id or a check-in id.
     target: Mapped[str] = mapped_column(String(250))
     #: The posted fields as [[name, value], ...] (repeated names for multiple choices).

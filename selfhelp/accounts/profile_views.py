@@ -10,19 +10,18 @@ from selfhelp import clock
 from selfhelp.accounts import devices, forms, services
 from selfhelp.accounts import session as login_session
 from selfhelp.accounts.models import SessionEndReason
-from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
-from selfhelp.security import client_address, password_confirmation_required, roles_required
-from selfhelp.urls import safe_next
+from selfhelp.accounts.session import password_confirmation_required
+from selfhelp.security import client_address, roles_required, safe_next
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("accounts_profile", __name__, url_prefix="/account")
 
 
 @bp.route("/confirm-password", methods=["GET", "POST"])
 @login_required
 @validates_csrf_in_form
 def confirm_password():
-    """Asked before sensitive actions (see security.password_confirmation_required)."""
+    """Asked before sensitive actions (see session.password_confirmation_required)."""
     form = forms.ConfirmPasswordForm()
     target = safe_next(request.args.get("next")) or url_for("pages.dashboard")
     status = 200
@@ -30,7 +29,6 @@ def confirm_password():
         try:
             services.confirm_password(current_user, form.password.data, client_address(), clock.now())
         except services.AccountError as error:
-            db.commit()  # keep the recorded failure
             if error.code == "throttled":
                 status = 429
                 form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv "
@@ -53,7 +51,6 @@ def accept_terms():
     form = forms.AcceptTermsForm()
     if form.validate_on_submit():
         services.accept_terms(current_user, clock.now())
-        db.commit()
         flash(_("Takk! Du har godtatt vilkårene."), "success")
         return redirect(target)
     return render_template("accounts/accept_terms.html", form=form, already=current)
@@ -75,7 +72,6 @@ def change_email():
                 form.email.errors.append(_("Det finnes allerede en konto med denne "
                                            "e-postadressen."))
         else:
-            db.commit()
             flash(_("E-postadressen er endret. Vi har sendt en lenke til %(email)s – klikk på "
                     "den for å bekrefte adressen.", email=current_user.email), "success")
             return redirect(url_for("pages.dashboard"))
@@ -103,11 +99,10 @@ def sessions():
 def end_one_session(session_id: int):
     this = getattr(g, "user_session", None)
     if this is not None and this.id == session_id:
-        return redirect(url_for("account.end_sessions", scope="all"))
+        return redirect(url_for("accounts_profile.end_sessions", scope="all"))
     if devices.end_one(current_user, session_id, clock.now()):
-        db.commit()
         flash(_("Du er logget ut på den enheten."), "success")
-    return redirect(url_for("account.sessions"))
+    return redirect(url_for("accounts_profile.sessions"))
 
 
 @bp.route("/sessions/end", methods=["GET", "POST"])
@@ -117,18 +112,16 @@ def end_sessions():
     asks first."""
     scope = request.values.get("scope")
     if scope not in END_SCOPES:
-        return redirect(url_for("account.sessions"))
+        return redirect(url_for("accounts_profile.sessions"))
     if request.method == "GET":
         return render_template("accounts/end_sessions.html", scope=scope, form=EmptyForm())
     now = clock.now()
     if scope == "others":
         count = devices.end_all(current_user, SessionEndReason.ELSEWHERE, now,
                                 keep=getattr(g, "user_session", None))
-        db.commit()
         flash(ngettext("Du er logget ut på %(num)d annen enhet.",
                        "Du er logget ut på %(num)d andre enheter.", count), "success")
-        return redirect(url_for("account.sessions"))
-    devices.end_all(current_user, SessionEndReason.ELSEWHERE, now)
-    login_session.end_session(SessionEndReason.ELSEWHERE)
+        return redirect(url_for("accounts_profile.sessions"))
+    login_session.end_everywhere(current_user._get_current_object())
     flash(_("Du er logget ut overalt, også her."), "success")
     return redirect(url_for("accounts.login"))

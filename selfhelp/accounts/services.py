@@ -4,17 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
-from selfhelp.accounts import devices
+from selfhelp.accounts import devices, notices
 from selfhelp.accounts.models import (
-    SessionEndReason, StaffMunicipality, User, UserRole, new_security_stamp,
+    Role, SessionEndReason, StaffMunicipality, User, UserRole, new_security_stamp,
 )
 from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
 from selfhelp.accounts.tokens import issue_token, retire_tokens, use_token
 from selfhelp.db import db
-from selfhelp.notifications.email import try_send_email
 from selfhelp.security import STAFF_ROLES, hash_password, password_needs_rehash, verify_password
 
 
@@ -32,11 +31,6 @@ def normalise_email(email: str) -> str:
 
 def find_by_email(email: str) -> User | None:
     return db.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
-
-
-def _link(endpoint: str, **values) -> str:
-    base = current_app.config["BASE_URL"]
-    return base + url_for(endpoint, **values)
 
 
 @dataclass
@@ -62,7 +56,7 @@ def register_resident(data: ResidentSignup, now: datetime) -> User | None:
     password_hash = hash_password(data.password)
     existing = find_by_email(data.email)
     if existing is not None:
-        tell_owner_of_signup_attempt(existing)
+        tell_owner_of_signup_attempt(existing, now)
         return None
     user = User(
         email=normalise_email(data.email), name=data.name.strip(),
@@ -72,26 +66,24 @@ def register_resident(data: ResidentSignup, now: datetime) -> User | None:
         gender=data.gender or None, work_status=data.work_status or None,
         terms_version=current_app.config["TERMS_VERSION"], terms_accepted_at=now, created_at=now,
     )
-    user.roles.append(UserRole(role="resident"))
+    user.roles.append(UserRole(role=Role.RESIDENT))
     db.add(user)
     db.flush()
     send_verification(user, now)
     return user
 
 
-def tell_owner_of_signup_attempt(user: User) -> bool:
+def tell_owner_of_signup_attempt(user: User, now: datetime) -> None:
     """Someone signed up with this person's address: tell them, with links to log in or reset."""
-    return try_send_email(user.email, "signup_attempt", user.locale, name=user.first_name,
-                          login_link=_link("accounts.login"),
-                          reset_link=_link("accounts.forgot_password"))
+    notices.queue_signup_attempt(user, now)
 
 
-def send_verification(user: User, now: datetime) -> bool:
+def send_verification(user: User, now: datetime) -> None:
+    """A new confirmation link (older ones stop working), mailed through the outbox."""
     retire_tokens(user, "verify_email", now)
     hours = current_app.config["VERIFY_TOKEN_HOURS"]
     raw = issue_token(user, "verify_email", timedelta(hours=hours), now)
-    return try_send_email(user.email, "verify_email", user.locale, name=user.first_name,
-               link=_link("accounts.verify_email", token=raw), hours=hours)
+    notices.queue_link_mail(user, "verify_email", raw, now, hours=hours)
 
 
 def verify_email(raw_token: str, now: datetime) -> User:
@@ -127,8 +119,7 @@ def request_password_reset(email: str, now: datetime) -> None:
     retire_tokens(user, "reset_password", now)
     minutes = current_app.config["RESET_TOKEN_MINUTES"]
     raw = issue_token(user, "reset_password", timedelta(minutes=minutes), now)
-    try_send_email(user.email, "reset_password", user.locale, name=user.first_name,
-               link=_link("accounts.reset_password", token=raw), minutes=minutes)
+    notices.queue_link_mail(user, "reset_password", raw, now, minutes=minutes)
 
 
 def reset_password(raw_token: str, new_password: str, now: datetime) -> User:
@@ -228,7 +219,7 @@ def _apply_staff_details(user: User, details: StaffDetails) -> None:
         raise AccountError("no_role")
     user.name = details.name.strip()
     user.display_name = (details.display_name or "").strip() or None
-    keep_resident = ["resident"] if user.has_role("resident") else []
+    keep_resident = [Role.RESIDENT] if user.has_role(Role.RESIDENT) else []
     _sync(user.roles, keep_resident + roles, "role", lambda r: UserRole(role=r))
     _sync(user.municipalities_served, details.municipality_codes, "municipality_code",
           lambda code: StaffMunicipality(municipality_code=code))
@@ -251,13 +242,12 @@ def invite_staff(actor: User, email: str, details: StaffDetails, locale: str,
     return user
 
 
-def send_invitation(actor: User, user: User, now: datetime) -> bool:
+def send_invitation(actor: User, user: User, now: datetime) -> None:
+    """A new invitation link (older ones stop working), mailed through the outbox."""
     retire_tokens(user, "invitation", now)
     days = current_app.config["INVITATION_TOKEN_DAYS"]
     raw = issue_token(user, "invitation", timedelta(days=days), now)
-    return try_send_email(user.email, "staff_invitation", user.locale, name=user.first_name,
-               inviter=actor.shown_name, link=_link("accounts.accept_invitation", token=raw),
-               days=days)
+    notices.queue_link_mail(user, "staff_invitation", raw, now, inviter=actor.shown_name, days=days)
 
 
 def accept_invitation(raw_token: str, password: str, now: datetime) -> User:
@@ -277,7 +267,7 @@ def update_staff(actor: User, user: User, details: StaffDetails, active: bool) -
     if not actor.has_role("admin"):
         raise AccountError("forbidden")
     if user.id == actor.id:
-        if not active or set(details.roles) != user.role_names - {"resident"}:
+        if not active or set(details.roles) != user.role_names - {Role.RESIDENT}:
             raise AccountError("own_roles")
         if set(details.municipality_codes) != user.municipality_codes:
             raise AccountError("own_municipalities")
@@ -312,7 +302,7 @@ def create_admin(email: str, name: str, password: str, municipality_codes: list[
     user.terms_accepted_at = now
     _apply_staff_details(user, StaffDetails(
         name=name, display_name=None,
-        roles=sorted((user.role_names & set(STAFF_ROLES)) | {"admin"}),
+        roles=sorted((user.role_names & set(STAFF_ROLES)) | {Role.ADMIN}),
         municipality_codes=municipality_codes or sorted(user.municipality_codes)))
     db.flush()
     return user

@@ -23,22 +23,24 @@ author only (``accounts/kept.py``).
 On every request :func:`enforce_session_rules` ends idle sessions (staff after
 ``STAFF_IDLE_MINUTES``, residents after ``RESIDENT_IDLE_DAYS``), logs out a staff session that
 never passed the second factor, and sends residents to accept new terms when ``TERMS_VERSION``
-changes. :func:`password_recently_confirmed` / ``security.password_confirmation_required`` ask for
+changes. :func:`password_recently_confirmed` / :func:`password_confirmation_required` ask for
 the password again before sensitive actions.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from selfhelp import clock
 from selfhelp.accounts import devices, kept, twofactor
 from selfhelp.accounts.models import SessionEndReason, User
-from selfhelp.db import db
-from selfhelp.urls import safe_next
+from selfhelp.db import db, keep_writes
+from selfhelp.security import safe_next
 
 #: Half-logged-in state: {"uid": user.get_id(), "at": ISO time, "next": path}.
 PENDING_KEY = "_pending_login"
@@ -52,9 +54,9 @@ REAUTH_KEY = "_reauth_at"
 LOGGED_OUT_KEY = "_logged_out"
 
 # Pages a resident may use before accepting new terms (and the ones that must always work).
-_TERMS_EXEMPT = {"static", "account.accept_terms", "accounts.logout", "pages.terms",
-                 "pages.privacy", "pages.crisis", "pages.language", "pages.healthz",
-                 "pages.index"}
+_TERMS_EXEMPT = {"static", "accounts_profile.accept_terms", "accounts.logout", "pages.terms",
+                 "pages.privacy", "pages.crisis", "pages.language", "pages.index",
+                 "operations.healthz", "operations.readyz", "operations.metrics"}
 
 
 def _iso(moment: datetime) -> str:
@@ -76,8 +78,8 @@ def begin_login(user: User, next_url: str | None = None):
         session[PENDING_KEY] = {"uid": user.get_id(), "at": _iso(clock.now()),
                                 "next": safe_next(next_url)}
         if user.has_second_factor:
-            return redirect(url_for("twofactor.verify"))
-        return redirect(url_for("twofactor.enrol"))
+            return redirect(url_for("accounts_twofactor.verify"))
+        return redirect(url_for("accounts_twofactor.enrol"))
     complete_login(user)
     return redirect(safe_next(next_url) or url_for("pages.dashboard"))
 
@@ -110,13 +112,14 @@ def _open_session_row(user: User, now: datetime) -> None:
     if previous is not None and previous.ended_at is None:
         devices.end(previous, SessionEndReason.LOGOUT, now)
     token = devices.open_session(user, request.headers.get("User-Agent"), now)
+    # The cookie names the row; the request's one commit (before the response with the cookie
+    # is sent) makes it exist before the next request can use it.
     session[devices.SESSION_KEY] = token
-    db.commit()  # the cookie names the row: it must exist before the next request
 
 
 def complete_login(user: User, *, second_factor: bool = False) -> None:
-    """Log the person in (the only call of login_user for a fresh login). Commits: the new
-    session row, and the removal of texts kept in this browser for anyone else."""
+    """Log the person in (the only call of login_user for a fresh login): a new session row, and
+    the texts kept in this browser for anyone else removed (the request commits both)."""
     session.pop(PENDING_KEY, None)
     now = clock.now()
     kept.discard_for_others(user)
@@ -144,7 +147,7 @@ def refresh_login(user: User) -> None:
 
 
 def end_session(reason: SessionEndReason = SessionEndReason.LOGOUT) -> None:
-    """Log out and end the session row (commits), keeping the CSRF token.
+    """Log out and end the session row, keeping the CSRF token.
 
     At a logout, text kept in this browser is deleted and the row is forgotten. When the session
     ends by itself (idle), the cookie still names the ended row, so text posted now is kept for
@@ -157,10 +160,15 @@ def end_session(reason: SessionEndReason = SessionEndReason.LOGOUT) -> None:
         kept.discard_all()
         session.pop(devices.SESSION_KEY, None)
         session[LOGGED_OUT_KEY] = True  # the next page clears unsaved text kept by JavaScript
-    db.commit()
     logout_user()
     for key in (PENDING_KEY, SECOND_FACTOR_KEY, LAST_SEEN_KEY, REAUTH_KEY):
         session.pop(key, None)
+
+
+def end_everywhere(user: User) -> None:
+    """"Logg ut overalt": every session of the person ends, this browser's too."""
+    devices.end_all(user, SessionEndReason.ELSEWHERE, clock.now())
+    end_session(SessionEndReason.ELSEWHERE)
 
 
 def just_logged_out() -> bool:
@@ -177,6 +185,31 @@ def password_recently_confirmed() -> bool:
     at = _parse(session.get(REAUTH_KEY))
     limit = timedelta(minutes=current_app.config["REAUTH_MINUTES"])
     return at is not None and timedelta(0) <= clock.now() - at <= limit
+
+
+def password_confirmation_required(view: Callable) -> Callable:
+    """Ask for the password again before a sensitive action (changing email, export, closing the
+    account) unless it was entered in this session within REAUTH_MINUTES.
+
+    Put it on the view that shows the form (GET) as well as on the one that acts (POST): a GET
+    goes to the confirmation page and comes back; a POST that arrives too late is sent back to
+    the page it came from, via the confirmation page, so nothing happens without the password.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if password_recently_confirmed():
+            return view(*args, **kwargs)
+        if request.method == "GET":
+            back = request.full_path.rstrip("?")
+        else:
+            referrer = request.referrer or ""
+            host = request.host_url.rstrip("/")
+            back = safe_next(referrer[len(host):] if referrer.startswith(host) else None)
+        return redirect(url_for("accounts_profile.confirm_password", next=back or None))
+
+    return wrapped
 
 
 def idle_limit(user: User) -> timedelta:
@@ -198,19 +231,22 @@ def enforce_session_rules():
     if ((last_seen is not None and now - last_seen > idle)
             or (record is not None and now - record.last_seen_at > idle + devices.LAST_SEEN_EVERY)):
         end_session(SessionEndReason.IDLE)
+        keep_writes()  # the row ends whatever the view answers (a 401 to an autosave, a 404)
         flash(_("Du ble logget ut fordi du ikke hadde vært aktiv på en stund. Logg inn igjen."),
               "info")
         return None  # the view sees an anonymous visitor (login_required sends them to log in)
     if twofactor.needs_second_factor(user) and session.get(SECOND_FACTOR_KEY) != user.get_id():
         # A staff session that never passed the second factor (e.g. made by an old code path).
         end_session()
+        keep_writes()
         return None
     session[LAST_SEEN_KEY] = _iso(now)
-    if record is not None and devices.touch(record, now):
-        db.commit()  # before the view starts its own work; at most once a minute
+    if record is not None:
+        # At most once a minute; committed with the request (a refused request does not count).
+        devices.touch(record, now)
     # New terms are asked for on the next page, never instead of saving what the resident sent:
     # a worksheet posted just after the terms changed is saved, then the page asks.
     if (user.is_resident and user.terms_version != current_app.config["TERMS_VERSION"]
             and request.method == "GET" and request.endpoint not in _TERMS_EXEMPT):
-        return redirect(url_for("account.accept_terms", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts_profile.accept_terms", next=request.full_path.rstrip("?")))
     return None

@@ -8,13 +8,14 @@ from flask_login import current_user
 
 from selfhelp import clock
 from selfhelp.accounts import forms, leader_register, services, twofactor
-from selfhelp.accounts.models import LeaderRegistration, User
+from selfhelp.accounts.models import LeaderRegistration, Role, User
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import select_locale
-from selfhelp.security import password_confirmation_required, roles_required
+from selfhelp.accounts.session import password_confirmation_required
+from selfhelp.security import roles_required
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("accounts_staff", __name__, url_prefix="/staff")
 
 
 #: Why a staff change was refused, by AccountError code: (form field, message).
@@ -96,9 +97,8 @@ def invite():
         except services.AccountError as error:
             _show_refusal(form, error)
         else:
-            db.commit()
             flash(_("Invitasjonen er sendt til %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("staff.index"))
+            return redirect(url_for("accounts_staff.index"))
     return render_template("accounts/staff_invite.html", form=form)
 
 
@@ -113,7 +113,7 @@ def edit(user_id: int):
     if not form.is_submitted():
         form.name.data = user.name
         form.display_name.data = user.display_name
-        form.roles.data = sorted(user.role_names - {"resident"})
+        form.roles.data = sorted(user.role_names - {Role.RESIDENT})
         form.municipalities.data = sorted(user.municipality_codes)
         form.active.data = user.active
     if form.validate_on_submit():
@@ -122,9 +122,8 @@ def edit(user_id: int):
         except services.AccountError as error:
             _show_refusal(form, error)
         else:
-            db.commit()
             flash(_("Endringene er lagret."), "success")
-            return redirect(url_for("staff.index"))
+            return redirect(url_for("accounts_staff.index"))
     return render_template("accounts/staff_edit.html", form=form, member=user,
                            reset_form=EmptyForm(), is_self=user.id == current_user.id)
 
@@ -135,9 +134,8 @@ def resend_invitation(user_id: int):
     user = _changeable_staff_member(user_id)
     if user.password_hash is None:
         services.send_invitation(current_user, user, clock.now())
-        db.commit()
         flash(_("Ny invitasjon er sendt til %(email)s.", email=user.email), "success")
-    return redirect(url_for("staff.index"))
+    return redirect(url_for("accounts_staff.index"))
 
 
 @bp.route("/<int:user_id>/reset-second-factor", methods=["POST"])
@@ -147,10 +145,9 @@ def reset_second_factor(user_id: int):
     login. Written to the audit log."""
     user = _changeable_staff_member(user_id)
     twofactor.reset_second_factor(current_user, user, clock.now())
-    db.commit()
     flash(_("Totrinnsinnloggingen til %(name)s er nullstilt. Neste gang hen logger inn, må "
             "appen settes opp på nytt.", name=user.name), "success")
-    return redirect(url_for("staff.edit", user_id=user.id))
+    return redirect(url_for("accounts_staff.edit", user_id=user.id))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -162,9 +159,8 @@ def profile():
         form.display_name.data = current_user.display_name
     if form.validate_on_submit():
         services.update_own_staff_profile(current_user, form.display_name.data)
-        db.commit()
         flash(_("Profilen er lagret."), "success")
-        return redirect(url_for("staff.profile"))
+        return redirect(url_for("accounts_staff.profile"))
     return render_template("accounts/staff_profile.html", form=form, codes_form=EmptyForm(),
                            unused_codes=twofactor.unused_recovery_codes(current_user))
 
@@ -175,9 +171,8 @@ def profile():
 def new_recovery_codes():
     """New recovery codes (the old ones stop working), shown this once."""
     codes = twofactor.new_recovery_codes(current_user, clock.now())
-    db.commit()
     return render_template("accounts/recovery_codes.html", codes=codes,
-                           target=url_for("staff.profile"), renewed=True)
+                           target=url_for("accounts_staff.profile"), renewed=True)
 
 
 # --- the leader register --------------------------------------------------------------------------
@@ -210,13 +205,11 @@ def leader_register_member(user_id: int):
                                      form.course_date.data, form.certificate_number.data,
                                      clock.now(), clock.local(clock.now()).date())
         except services.AccountError as error:
-            db.rollback()
             form.form_errors.append(str(REGISTER_MESSAGES.get(error.code,
                                                               REGISTER_MESSAGES["outside_scope"])))
         else:
-            db.commit()
             flash(_("Opplæringen er registrert."), "success")
-            return redirect(url_for("staff.leader_register_member", user_id=member.id))
+            return redirect(url_for("accounts_staff.leader_register_member", user_id=member.id))
     return render_template("accounts/leader_register_member.html", member=member, form=form,
                            changeable=changeable), status
 
@@ -246,12 +239,10 @@ def leader_register_revoke(user_id: int, entry_id: int):
         try:
             leader_register.revoke(current_user, entry, clock.now())
         except services.AccountError as error:
-            db.rollback()
             flash(str(REGISTER_MESSAGES.get(error.code, REGISTER_MESSAGES["outside_scope"])),
                   "error")
         else:
-            db.commit()
             flash(_("Registreringen er trukket tilbake."), "success")
-        return redirect(url_for("staff.leader_register_member", user_id=member.id))
+        return redirect(url_for("accounts_staff.leader_register_member", user_id=member.id))
     return render_template("accounts/leader_register_revoke.html", member=member, entry=entry,
                            form=confirm)

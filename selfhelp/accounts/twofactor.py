@@ -17,6 +17,8 @@ from sqlalchemy import delete, func, or_, select, update
 
 from selfhelp.accounts import devices
 from selfhelp.accounts.models import RecoveryCode, SessionEndReason, User, new_security_stamp
+from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
+from selfhelp.audit.services import record
 from selfhelp.db import db
 
 RECOVERY_CODE_COUNT = 10
@@ -141,8 +143,6 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str] | None:
 def reset_second_factor(actor: User, user: User, now: datetime) -> None:
     """An admin clears a staff member's second factor (lost phone); they enrol again at next
     login. Their sessions end, and the reset is written to the audit log."""
-    from selfhelp.audit.services import record
-
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_counter = None
@@ -151,3 +151,43 @@ def reset_second_factor(actor: User, user: User, now: datetime) -> None:
     db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(actor, "admin", [None], "staff_second_factor", "change", now, record_id=user.id)
     db.flush()
+
+
+# --- the login's second step (the view then calls session.complete_login) -----------------------
+
+class SecondFactorRefused(Exception):
+    """`code` is "throttled" (too many wrong codes) or "wrong" (counted towards the limit)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _refuse_if_throttled(user: User, address: str, now: datetime) -> None:
+    if is_throttled(user.email, address, now):
+        raise SecondFactorRefused("throttled")
+
+
+def _count_wrong_code(user: User, address: str, now: datetime) -> SecondFactorRefused:
+    record_failure(user.email, address, now)
+    return SecondFactorRefused("wrong")
+
+
+def pass_second_factor(user: User, code: str, address: str, now: datetime) -> None:
+    """A code from the app (or a recovery code) at login. A wrong one counts towards the login
+    limit; a right one clears the person's failures. Raises SecondFactorRefused."""
+    _refuse_if_throttled(user, address, now)
+    if not check_second_factor(user, code, now):
+        raise _count_wrong_code(user, address, now)
+    clear_failures(user.email)
+
+
+def finish_enrolment(user: User, code: str, address: str, now: datetime) -> list[str]:
+    """The first code from a newly set-up app turns the second factor on; returns the recovery
+    codes to show once. Wrong codes count as in pass_second_factor. Raises SecondFactorRefused."""
+    _refuse_if_throttled(user, address, now)
+    codes = confirm_enrolment(user, code, now)
+    if codes is None:
+        raise _count_wrong_code(user, address, now)
+    clear_failures(user.email)
+    return codes

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from selfhelp import clock
 from selfhelp.accounts import forms, session as login_session, twofactor
-from selfhelp.accounts.throttle import clear_failures, is_throttled, record_failure
 from selfhelp.security import client_address
-from selfhelp.db import db
+from selfhelp.db import keep_writes
 from selfhelp.forms import validates_csrf_in_form
 
-bp = Blueprint("twofactor", __name__, url_prefix="/login/two-factor")
+bp = Blueprint("accounts_twofactor", __name__, url_prefix="/login/two-factor")
 
 
 def _start_over():
@@ -25,11 +25,7 @@ def _done():
     return redirect(login_session.pending_next() or url_for("pages.dashboard"))
 
 
-def _throttled(user, form) -> bool:
-    if is_throttled(user.email, client_address(), clock.now()):
-        form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen."))
-        return True
-    return False
+THROTTLED = _l("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -40,23 +36,23 @@ def verify():
     if user is None:
         return _start_over()
     if not user.has_second_factor:
-        return redirect(url_for("twofactor.enrol"))
+        return redirect(url_for("accounts_twofactor.enrol"))
     form = forms.SecondFactorForm()
     status = 200
     if form.validate_on_submit():
-        if _throttled(user, form):
-            status = 429
-        elif twofactor.check_second_factor(user, form.code.data, clock.now()):
-            target = _done()
-            clear_failures(user.email)
-            login_session.complete_login(user, second_factor=True)
-            db.commit()
-            return target
+        target = _done()
+        try:
+            twofactor.pass_second_factor(user, form.code.data, client_address(), clock.now())
+        except twofactor.SecondFactorRefused as refused:
+            if refused.code == "throttled":
+                status = 429
+                form.form_errors.append(str(THROTTLED))
+            else:
+                form.code.errors.append(_("Koden stemmer ikke, eller er allerede brukt. "
+                                          "Vent på neste kode og prøv igjen."))
         else:
-            record_failure(user.email, client_address(), clock.now())
-            db.commit()
-            form.code.errors.append(_("Koden stemmer ikke, eller er allerede brukt. "
-                                      "Vent på neste kode og prøv igjen."))
+            login_session.complete_login(user, second_factor=True)
+            return target
     return render_template("accounts/two_factor.html", form=form), status
 
 
@@ -69,27 +65,26 @@ def enrol():
     if user is None:
         return _start_over()
     if user.has_second_factor:
-        return redirect(url_for("twofactor.verify"))
+        return redirect(url_for("accounts_twofactor.verify"))
     twofactor.start_enrolment(user)
-    db.commit()
     form = forms.SecondFactorForm()
     status = 200
     if form.validate_on_submit():
-        if _throttled(user, form):
-            status = 429
+        target = login_session.pending_next() or url_for("pages.dashboard")
+        try:
+            codes = twofactor.finish_enrolment(user, form.code.data, client_address(), clock.now())
+        except twofactor.SecondFactorRefused as refused:
+            if refused.code == "throttled":
+                status = 429
+                form.form_errors.append(str(THROTTLED))
+                keep_writes()  # the secret in the QR code shown with this answer
+            else:
+                form.code.errors.append(_("Koden stemmer ikke. Sjekk at klokka på telefonen er "
+                                          "riktig, og skriv den koden appen viser nå."))
         else:
-            codes = twofactor.confirm_enrolment(user, form.code.data, clock.now())
-            if codes is not None:
-                target = login_session.pending_next() or url_for("pages.dashboard")
-                clear_failures(user.email)
-                login_session.complete_login(user, second_factor=True)
-                db.commit()
-                # Rendered in this response (not stored anywhere to show later): shown once.
-                return render_template("accounts/recovery_codes.html", codes=codes, target=target)
-            record_failure(user.email, client_address(), clock.now())
-            db.commit()
-            form.code.errors.append(_("Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, "
-                                      "og skriv den koden appen viser nå."))
+            login_session.complete_login(user, second_factor=True)
+            # Rendered in this response (not stored anywhere to show later): shown once.
+            return render_template("accounts/recovery_codes.html", codes=codes, target=target)
     return render_template("accounts/two_factor_setup.html", form=form,
                            qr=twofactor.qr_data_uri(user),
                            secret=twofactor.grouped_secret(user.totp_secret)), status

@@ -10,7 +10,6 @@ from selfhelp import clock
 from selfhelp.accounts import forms, services
 from selfhelp.accounts import session as login_session
 from selfhelp.accounts.tokens import TokenError, peek_token
-from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import select_locale
 from selfhelp.security import client_address
@@ -45,7 +44,6 @@ def signup():
         # email): nobody learns from sign-up that someone uses a mental-health service. The new
         # person logs in after confirming the address.
         services.register_resident(data, clock.now())
-        db.commit()
         session[SIGNUP_EMAIL_KEY] = services.normalise_email(form.email.data)
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
@@ -81,7 +79,6 @@ def resend_verification():
     if (user is not None and user.email_verified_at is None and user.active
             and user.password_hash is not None):
         services.send_verification(user, clock.now())
-        db.commit()
     flash(_("Vi har sendt en ny lenke til %(email)s.", email=email), "success")
     return redirect(url_for("accounts.check_email"))
 
@@ -91,9 +88,7 @@ def verify_email(token: str):
     try:
         services.verify_email(token, clock.now())
     except TokenError as error:
-        db.rollback()
         return render_template("accounts/token_problem.html", message=_token_message(error)), 400
-    db.commit()
     flash(_("Takk! E-postadressen din er bekreftet."), "success")
     if not current_user.is_authenticated:
         # The link confirms the address; it never logs anyone in.
@@ -113,7 +108,7 @@ def login():
             user = services.authenticate(form.email.data, form.password.data,
                                          client_address(), clock.now())
         except services.AccountError as error:
-            db.commit()  # keep the recorded failure
+            # A wrong password is recorded for throttling (the page answers 200, so it is kept).
             if error.code == "throttled":
                 status = 429
                 form.form_errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv "
@@ -121,7 +116,6 @@ def login():
             else:
                 form.form_errors.append(_("E-post eller passord er feil."))
         else:
-            db.commit()
             # Staff go on to the second factor; see accounts/session.py for the login boundary.
             return login_session.begin_login(user, request.args.get("next"))
     return render_template("accounts/login.html", form=form), status
@@ -140,7 +134,6 @@ def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, clock.now())
-        db.commit()
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -158,10 +151,8 @@ def reset_password(token: str):
         try:
             user = services.reset_password(token, form.password.data, clock.now())
         except TokenError as error:
-            db.rollback()
             return render_template("accounts/token_problem.html", message=_token_message(error),
                                    offer_reset=True), 400
-        db.commit()
         if user.is_staff:  # still the code from the app to give
             flash(_("Passordet er endret."), "success")
         else:
@@ -183,10 +174,8 @@ def accept_invitation(token: str):
         try:
             user = services.accept_invitation(token, form.password.data, clock.now())
         except TokenError as error:
-            db.rollback()
             return render_template("accounts/token_problem.html",
                                    message=_token_message(error)), 400
-        db.commit()
         login_session.end_session()
         flash(_("Velkommen! Kontoen din er klar."), "success")
         return login_session.begin_login(user)
@@ -206,7 +195,6 @@ def change_password():
         except services.AccountError:
             form.current_password.errors.append(_("Passordet stemmer ikke."))
         else:
-            db.commit()
             # The stamp changed: keep this session, end the others.
             login_session.refresh_login(current_user._get_current_object())
             flash(_("Passordet er endret."), "success")

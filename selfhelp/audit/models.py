@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.accounts.models import Role
+from selfhelp.db import Base, UTCDateTime, vocabulary
+
+
+class AuditAction(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    EXPORT = "export"
 
 
 class AuditEvent(Base):
@@ -18,13 +27,12 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: The role the actor used (course_leader, guide, admin).
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, length=20, name="role"))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Page or record type, e.g. "course_application", "cohort_roster".
     what: Mapped[str] = mapped_column(String(60))
     record_id: Mapped[int | None] = mapped_column(Integer)
-    #: view, create, change or export.
-    action: Mapped[str] = mapped_column(String(10))
+    action: Mapped[AuditAction] = mapped_column(vocabulary(AuditAction, length=10, name="action"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     address: Mapped[str | None] = mapped_column(String(64))
 

@@ -17,20 +17,21 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from selfhelp.accounts.models import StaffMunicipality, User, UserRole
+from selfhelp.accounts.models import Role, StaffMunicipality, User, UserRole
 from selfhelp.checkins.access import may_see, on_duty
 from selfhelp.checkins.models import GuideAssignment
 from selfhelp.clock import local
-from selfhelp.courses.models import Application, Cohort
+from selfhelp.courses.models import ACTIVE_APPLICATION_STATES, Application, Cohort, CohortState
 from selfhelp.db import db
 from selfhelp.measures.models import FlagKind, OwnerLevel, RiskFlag
-from selfhelp.worktime import escalation_due, feedback_due, next_working_morning
+from selfhelp.clock import escalation_due, feedback_due, next_working_morning
 
-#: Applications that tie a person to a cohort's leaders.
-ACTIVE_APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted")
-#: Cohorts whose leaders still follow their people up.
-ACTIVE_COHORT_STATES = ("published", "draft")
+#: Cohorts whose leaders still follow their people up (open applications tie a person to them).
+ACTIVE_COHORT_STATES = (CohortState.PUBLISHED, CohortState.DRAFT)
 RANK = {OwnerLevel.GUIDE: 0, OwnerLevel.COURSE_LEADER: 1, OwnerLevel.TEAM: 2}
+#: The role staff act in at each step (for the audit log).
+ROLE_OF_LEVEL = {OwnerLevel.GUIDE: "guide", OwnerLevel.COURSE_LEADER: "course_leader",
+                 OwnerLevel.TEAM: "admin"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def owner_for(resident: User, above: OwnerLevel | None = None) -> Owner:
 def next_due(flag: RiskFlag, level: OwnerLevel, now: datetime) -> datetime | None:
     """When the owner's time is up. A risk flag gets one working hour (or until the next working
     morning); an assessment task until the end of the next working day. At team level there is
-    no next step: this is when the admins are reminded, every working morning (care.jobs)."""
+    no next step: this is when the admins are reminded, every working morning (care.notices)."""
     if level == OwnerLevel.TEAM:
         return next_working_morning(now)
     if flag.kind == FlagKind.ASSESSMENT:
@@ -130,7 +131,7 @@ def admins_of(codes: set[str]) -> dict[str, list[int]]:
     rows = db.execute(select(StaffMunicipality.municipality_code, User.id)
                       .join(User, User.id == StaffMunicipality.user_id)
                       .join(UserRole, UserRole.user_id == User.id)
-                      .where(UserRole.role == "admin", User.active.is_(True),
+                      .where(UserRole.role == Role.ADMIN, User.active.is_(True),
                              StaffMunicipality.municipality_code.in_(codes)))
     found: dict[str, list[int]] = {}
     for code, user_id in rows:

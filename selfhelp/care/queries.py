@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from selfhelp.accounts.models import User
-from selfhelp.care.chain import ACTIVE_APPLICATION_STATES, acting_level, ensure_owner
+from selfhelp.audit.services import record as audit
+from selfhelp.care.chain import ACTIVE_APPLICATION_STATES, ROLE_OF_LEVEL, acting_level, ensure_owner
 from selfhelp.care.services import actions_of
 from selfhelp.courses.models import Application, Cohort, CohortLeader
 from selfhelp.db import db
-from selfhelp.measures.models import OwnerLevel, RiskFlag
+from selfhelp.measures.models import FlagState, OwnerLevel, RiskFlag
 
 
 @dataclass
@@ -51,7 +52,7 @@ def owner_text(flag: RiskFlag, guides: dict[int, User], cohorts: dict[int, Cohor
 def open_flags_for_admin(admin: User, now: datetime) -> list[FlagRow]:
     """Every open flag and task in the admin's municipalities, oldest first."""
     pairs = db.execute(select(RiskFlag, User).join(User, User.id == RiskFlag.resident_id).where(
-        RiskFlag.state == "open",
+        RiskFlag.state == FlagState.OPEN,
         (RiskFlag.municipality_code.in_(sorted(admin.municipality_codes)))
         | (RiskFlag.municipality_code.is_(None)
            & User.municipality_code.in_(sorted(admin.municipality_codes))))
@@ -67,7 +68,7 @@ def open_flags_for_leader(leader: User, now: datetime, cohort_id: int | None = N
     people = select(Application.resident_id).where(Application.cohort_id.in_(led),
                                                    Application.state.in_(ACTIVE_APPLICATION_STATES))
     pairs = db.execute(select(RiskFlag, User).join(User, User.id == RiskFlag.resident_id).where(
-        RiskFlag.state == "open", RiskFlag.resident_id.in_(people))
+        RiskFlag.state == FlagState.OPEN, RiskFlag.resident_id.in_(people))
         .order_by(RiskFlag.raised_at, RiskFlag.id)).all()
     return rows_for(leader, [tuple(p) for p in pairs], now)
 
@@ -83,3 +84,28 @@ def open_flags_for(actor: User, now: datetime) -> list[FlagRow]:
         for row in open_flags_for_leader(actor, now):
             rows.setdefault(row.flag.id, row)
     return sorted(rows.values(), key=lambda r: (r.flag.raised_at, r.flag.id))
+
+
+# --- the care pages (each records the staff's view of the residents shown) -------------------------
+
+def open_flags_page(actor: User, now: datetime) -> list[FlagRow]:
+    """Åpne risikovarsler: what open_flags_for gives this reader, recorded as viewed."""
+    rows = open_flags_for(actor, now)
+    role = "admin" if actor.has_role("admin") else "course_leader"
+    audit(actor, role, [r.resident.id for r in rows], "open_flags", "view", now)
+    return rows
+
+
+def reachable_flag(actor: User, flag_id: int, now: datetime) -> tuple[RiskFlag, OwnerLevel] | None:
+    """The flag and the step of the chain `actor` may act at; None when they may not."""
+    flag = db.get(RiskFlag, flag_id)
+    level = acting_level(actor, flag, now) if flag is not None else None
+    return (flag, level) if level is not None else None
+
+
+def flag_page(actor: User, flag: RiskFlag, level: OwnerLevel, now: datetime) -> FlagRow:
+    """One flag with its owner and history, recorded as viewed in the role of `level`."""
+    resident = db.get(User, flag.resident_id)
+    audit(actor, ROLE_OF_LEVEL[level], [flag.resident_id], "risk_flag", "view", now,
+          record_id=flag.id)
+    return rows_for(actor, [(flag, resident)], now)[0]

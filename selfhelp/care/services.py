@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from selfhelp.accounts.models import User
-from selfhelp.care.chain import Owner, acting_level, assign_owner, give_to, owner_for
+from selfhelp.audit.services import record as audit
+from selfhelp.care.chain import ROLE_OF_LEVEL, Owner, acting_level, assign_owner, give_to, owner_for
 from selfhelp.db import db
 from selfhelp.measures.models import (
-    FlagKind, MeasureResult, OwnerLevel, Outcome, RiskFlag, RiskFlagAction,
+    FlagKind, FlagReason, FlagState, MeasureResult, Outcome, OwnerLevel, RiskFlag, RiskFlagAction,
 )
 
 #: Triage thresholds at intake (PRODUCT.md bands): severe depression or severe anxiety.
@@ -28,11 +29,11 @@ def acknowledge(actor: User, flag: RiskFlag, outcome: str, note: str, now: datet
     """Record what was done. Called, met or referred closes the flag; "no contact reached" is
     kept on the record but the flag stays open with the same owner and escalation time: not
     reaching someone after a risk answer is not a follow-up, and the next step of the chain
-    must know if nobody reaches them in time."""
+    must know if nobody reaches them in time. Audited, in the role of the step acted at."""
     level = acting_level(actor, flag, now)
     if level is None:
         raise CareError("not_allowed")
-    if flag.state != "open":
+    if flag.state != FlagState.OPEN:
         raise CareError("already_acknowledged")
     if outcome not in {o.value for o in Outcome}:
         raise CareError("outcome_missing")
@@ -42,9 +43,11 @@ def acknowledge(actor: User, flag: RiskFlag, outcome: str, note: str, now: datet
                             outcome=outcome, note=note.strip(), at=now)
     db.add(action)
     if outcome != Outcome.NO_CONTACT:
-        flag.state, flag.acknowledged_by_id, flag.acknowledged_at = "acknowledged", actor.id, now
+        flag.state, flag.acknowledged_by_id, flag.acknowledged_at = FlagState.ACKNOWLEDGED, actor.id, now
         flag.action_note, flag.outcome = note.strip(), outcome
     db.flush()
+    audit(actor, ROLE_OF_LEVEL[level], [flag.resident_id], "risk_flag", "change", now,
+          record_id=flag.id)
     return action
 
 
@@ -61,13 +64,13 @@ def escalate(flag: RiskFlag, now: datetime) -> Owner | None:
     """Move an open flag whose time is up one step up the chain. The conditional UPDATE claims
     it, so two schedulers never move it twice. Returns the new owner, or None if there was
     nothing to do (acknowledged meanwhile, already at team level, or someone else moved it)."""
-    if flag.state != "open" or flag.owner_level in (None, OwnerLevel.TEAM) \
+    if flag.state != FlagState.OPEN or flag.owner_level in (None, OwnerLevel.TEAM) \
             or flag.escalation_due_at is None or flag.escalation_due_at > now:
         return None
     resident = db.get(User, flag.resident_id)
     owner = owner_for(resident, above=OwnerLevel(flag.owner_level))
     claimed = db.execute(update(RiskFlag).where(
-        RiskFlag.id == flag.id, RiskFlag.state == "open", RiskFlag.owner_level == flag.owner_level,
+        RiskFlag.id == flag.id, RiskFlag.state == FlagState.OPEN, RiskFlag.owner_level == flag.owner_level,
         RiskFlag.escalation_due_at == flag.escalation_due_at)
         .values(escalations=RiskFlag.escalations + 1)
         .execution_options(synchronize_session=False)).rowcount
@@ -104,12 +107,12 @@ def triage(resident: User, result: MeasureResult, flags: list[RiskFlag], now: da
     risk answer open one "assessment needed" task for this questionnaire; the person may still
     start. The risk flag itself is followed up as any other flag."""
     severe = severe_measures([result])
-    risk = any(f.reason == "self_harm_item" for f in flags)
+    risk = any(f.reason == FlagReason.SELF_HARM_ITEM for f in flags)
     if not (severe or risk):
         return Triage((), False, None)
     task = RiskFlag(resident_id=resident.id, result_id=result.id, kind=FlagKind.ASSESSMENT.value,
-                    reason="intake_severe" if severe else "intake_risk", score=result.score,
-                    item_value=None, raised_at=now, state="open")
+                    reason=FlagReason.INTAKE_SEVERE if severe else FlagReason.INTAKE_RISK, score=result.score,
+                    item_value=None, raised_at=now, state=FlagState.OPEN)
     assign_owner(task, resident, now)
     db.add(task)
     db.flush()
@@ -118,7 +121,7 @@ def triage(resident: User, result: MeasureResult, flags: list[RiskFlag], now: da
 
 def _newest_open(resident: User, kind: FlagKind) -> RiskFlag | None:
     return db.scalar(select(RiskFlag).where(
-        RiskFlag.resident_id == resident.id, RiskFlag.state == "open", RiskFlag.kind == kind.value)
+        RiskFlag.resident_id == resident.id, RiskFlag.state == FlagState.OPEN, RiskFlag.kind == kind.value)
         .order_by(RiskFlag.raised_at.desc(), RiskFlag.id.desc()).limit(1))
 
 

@@ -2,12 +2,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.accounts.models import User
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.db import Base, UTCDateTime, vocabulary
+
+
+class CheckinState(StrEnum):
+    #: Waiting for the resident.
+    OPEN = "open"
+    #: Waiting for the guide's feedback.
+    SUBMITTED = "submitted"
+    CLOSED = "closed"
+
+
+class MessageKind(StrEnum):
+    MESSAGE = "message"
+    #: The guide's feedback on a check-in.
+    FEEDBACK = "feedback"
 
 
 class GuideAssignment(Base):
@@ -60,7 +75,8 @@ class Checkin(Base):
     #: The local date the check-in opens (the program's start weekday).
     opens_on: Mapped[date] = mapped_column(Date)
     #: open (waiting for the resident), submitted (waiting for feedback) or closed.
-    state: Mapped[str] = mapped_column(String(10), default="open")
+    state: Mapped[CheckinState] = mapped_column(vocabulary(CheckinState, length=10, name="state"),
+                                                default=CheckinState.OPEN)
     how_it_went: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When feedback is due: a number of working days after submission (admin setting).
@@ -83,7 +99,8 @@ class Message(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: message or feedback
-    kind: Mapped[str] = mapped_column(String(10), default="message")
+    kind: Mapped[MessageKind] = mapped_column(vocabulary(MessageKind, length=10, name="kind"),
+                                              default=MessageKind.MESSAGE)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"))
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

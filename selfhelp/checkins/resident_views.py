@@ -13,20 +13,23 @@ from selfhelp.accounts import kept
 from selfhelp.accounts.models import KeptForm
 from selfhelp.checkins import forms, services
 from selfhelp.checkins.access import current_assignment
+from selfhelp.checkins.models import CheckinState
+from selfhelp.checkins.thread import resident_thread
 from selfhelp.content import get_catalogue
 from selfhelp.db import db
 from selfhelp.forms import validates_csrf_in_form
 from selfhelp.programs.models import Enrolment, WorksheetAnswer
-from selfhelp.programs.overview import resident_overview
+from selfhelp.programs.queries import resident_overview
 from selfhelp.security import roles_required
+from selfhelp.programs.models import EnrolmentState
 
-bp = Blueprint("checkin", __name__)
+bp = Blueprint("checkins_resident", __name__)
 
 
 def _guided_enrolment() -> Enrolment | None:
     programs = get_catalogue().programs
     for enrolment in db.scalars(select(Enrolment).where(Enrolment.resident_id == current_user.id,
-                                                        Enrolment.state == "active")
+                                                        Enrolment.state == EnrolmentState.ACTIVE)
                                 .order_by(Enrolment.started_at.desc())):
         program = programs.get(enrolment.program_slug)
         if program is not None and program.guided:
@@ -35,7 +38,7 @@ def _guided_enrolment() -> Enrolment | None:
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
-@kept.keeps_text(KeptForm.CHECKIN, lambda: "checkin", lambda: url_for("checkin.checkin"))
+@kept.keeps_text(KeptForm.CHECKIN, lambda: "checkin", lambda: url_for("checkins_resident.checkin"))
 @roles_required("resident")
 @validates_csrf_in_form
 def checkin():
@@ -45,38 +48,36 @@ def checkin():
     if current is None:
         flash(_("Det er ingen sjekk-inn denne uka. Den første kommer én uke etter at du startet."), "info")
         return redirect(url_for("pages.dashboard"))
-    db.commit()
     form = forms.CheckinForm()
-    if current.state == "open" and form.is_submitted() and kept.stale_form_token():
-        return kept.keep_or_show_back(KeptForm.CHECKIN, "checkin", url_for("checkin.checkin"))
-    if form.is_submitted() and current.state != "open":
+    if current.state == CheckinState.OPEN and form.is_submitted() and kept.stale_form_token():
+        return kept.keep_or_show_back(KeptForm.CHECKIN, "checkin", url_for("checkins_resident.checkin"))
+    if form.is_submitted() and current.state != CheckinState.OPEN:
         # A double click, or sent from another tab: it is already with the guide.
         flash(_("Sjekk-inn for denne uka er allerede sendt."), "info")
-        return redirect(url_for("checkin.messages"))
-    if current.state == "open" and form.validate_on_submit():
+        return redirect(url_for("checkins_resident.messages"))
+    if current.state == CheckinState.OPEN and form.validate_on_submit():
         try:
             services.submit_checkin(current_user, current, form.how_it_went.data, now)
         except services.CheckinError:  # the other of two clicks at once got there first
-            db.rollback()
             flash(_("Sjekk-inn for denne uka er allerede sendt."), "info")
-            return redirect(url_for("checkin.messages"))
-        db.commit()
-        flash(_("Takk! Veilederen din leser dette og svarer deg."), "success")
-        return redirect(url_for("checkin.messages"))
-    back = kept.put_back(KeptForm.CHECKIN, "checkin") if current.state == "open" else None
+            return redirect(url_for("checkins_resident.messages"))
+        flash(_("Takk! Sjekk-inn er sendt."), "success")
+        return redirect(url_for("checkins_resident.messages") + "#latest-checkin")
+    back = kept.put_back(KeptForm.CHECKIN, "checkin") if current.state == CheckinState.OPEN else None
     if back is not None:
         form.how_it_went.data = back.get("how_it_went", "")
     overview = next((o for o in resident_overview(current_user, now) if o.enrolment.id == enrolment.id), None)
     since = current.opens_on
     worksheets = db.scalars(select(WorksheetAnswer).where(WorksheetAnswer.enrolment_id == enrolment.id)).all()
     this_week = [a for a in worksheets if clock.local(a.updated_at).date() >= since - timedelta(days=7)]
+    assignment = current_assignment(enrolment.id)
     return render_template("checkins/checkin.html", form=form, checkin=current, overview=overview,
-                           worksheet_count=len(this_week),
-                           has_guide=current_assignment(enrolment.id) is not None)
+                           worksheet_count=len(this_week), has_guide=assignment is not None,
+                           guide=assignment.guide if assignment else None)
 
 
 @bp.route("/messages", methods=["GET", "POST"])
-@kept.keeps_text(KeptForm.MESSAGE, lambda: "messages", lambda: url_for("checkin.messages"))
+@kept.keeps_text(KeptForm.MESSAGE, lambda: "messages", lambda: url_for("checkins_resident.messages"))
 @roles_required("resident")
 @validates_csrf_in_form
 def messages():
@@ -84,19 +85,17 @@ def messages():
     enrolment = _guided_enrolment()
     assignment = current_assignment(enrolment.id) if enrolment else None
     if form.is_submitted() and kept.stale_form_token():
-        return kept.keep_or_show_back(KeptForm.MESSAGE, "messages", url_for("checkin.messages"))
+        return kept.keep_or_show_back(KeptForm.MESSAGE, "messages", url_for("checkins_resident.messages"))
     if form.validate_on_submit():
         if assignment is None:
             abort(400)
         services.post_message(current_user, current_user, form.text.data, clock.now(),
                               nonce=form.nonce.data)
-        db.commit()
         flash(_("Meldingen er sendt til veilederen din."), "success")
-        return redirect(url_for("checkin.messages") + "#latest")
+        return redirect(url_for("checkins_resident.messages") + "#latest")
     back = kept.put_back(KeptForm.MESSAGE, "messages")
     if back is not None:
         form.text.data, form.nonce.data = back.get("text", ""), back.get("nonce") or form.nonce.data
-    thread = services.thread(current_user.id)
+    thread = resident_thread(current_user, assignment.guide if assignment else None)
     services.mark_read(current_user, current_user.id, clock.now())
-    db.commit()
     return render_template("checkins/messages.html", form=form, thread=thread, assignment=assignment)

@@ -8,16 +8,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from selfhelp.accounts.models import StaffMunicipality, User, UserRole
+from selfhelp.audit.services import record as audit
+from selfhelp.care import services as care
 from selfhelp.checkins.access import current_assignment, on_duty
 from selfhelp.checkins.models import (
-    Checkin, FeedbackDraft, GuideAbsence, GuideAssignment, GuideSettings, Message, Snippet,
+    Checkin, CheckinState, FeedbackDraft, GuideAbsence, GuideAssignment, GuideSettings, Message,
+    MessageKind, Snippet,
 )
 from selfhelp.clock import local
 from selfhelp.db import db
+from selfhelp.measures.models import RiskFlag
 from selfhelp.notifications.services import enqueue
-from selfhelp.programs.models import Enrolment
+from selfhelp.programs.models import Enrolment, EnrolmentState
 from selfhelp.sanitize import clean_html, text_to_html
-from selfhelp.worktime import feedback_due
+from selfhelp.clock import feedback_due
+from selfhelp.accounts.models import Role
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
@@ -31,7 +36,7 @@ class CheckinError(Exception):
 # --- assignment ---------------------------------------------------------------------------------
 
 def guides_for_any(municipality_codes) -> list[User]:
-    return list(db.scalars(select(User).join(UserRole).where(UserRole.role == "guide",
+    return list(db.scalars(select(User).join(UserRole).where(UserRole.role == Role.GUIDE,
                                                             User.active.is_(True))
                            .join(StaffMunicipality)
                            .where(StaffMunicipality.municipality_code.in_(list(municipality_codes)))
@@ -40,11 +45,6 @@ def guides_for_any(municipality_codes) -> list[User]:
 
 def guides_for(municipality_code: str) -> list[User]:
     return guides_for_any([municipality_code])
-
-
-def absences_of_any(guide_ids: list[int]) -> list[GuideAbsence]:
-    return list(db.scalars(select(GuideAbsence).where(GuideAbsence.guide_id.in_(guide_ids))
-                           .order_by(GuideAbsence.starts_on.desc())))
 
 
 def caseload_sizes(guide_ids: list[int]) -> dict[int, int]:
@@ -56,17 +56,27 @@ def caseload_sizes(guide_ids: list[int]) -> dict[int, int]:
 
 def proposed_guide(resident: User) -> User | None:
     """The guide with the smallest active caseload among those serving the resident's municipality."""
-    guides = guides_for(resident.municipality_code or "")
-    if not guides:
-        return None
+    return proposed_guides([resident])[resident.id]
+
+
+def proposed_guides(residents: list[User]) -> dict[int, User | None]:
+    """`proposed_guide` for many residents in two queries: resident id -> guide (None when no
+    guide serves their municipality). Ties go to the name first in the alphabet."""
+    guides = guides_for_any({r.municipality_code or "" for r in residents})
     sizes = caseload_sizes([g.id for g in guides])
-    return min(guides, key=lambda g: (sizes[g.id], g.name))
+    proposals = {}
+    for resident in residents:
+        serving = [g for g in guides if (resident.municipality_code or "") in g.municipality_codes]
+        proposals[resident.id] = min(serving, key=lambda g: (sizes[g.id], g.name)) if serving else None
+    return proposals
 
 
 def assign_guide(actor: User, enrolment: Enrolment, guide: User, now: datetime) -> GuideAssignment:
-    """Give the enrolment a guide; an earlier assignment is ended, never deleted."""
+    """An admin gives the enrolment a guide; an earlier assignment is ended, never deleted."""
     if not guide.has_role("guide"):
         raise CheckinError("not_a_guide")
+    audit(actor, "admin", [enrolment.resident_id], "guide_assignment", "change", now,
+          record_id=enrolment.id)
     current = current_assignment(enrolment.id)
     if current is not None:
         if current.guide_id == guide.id:
@@ -103,16 +113,21 @@ def feedback_due_days(municipality_code: str | None) -> int:
     return setting.feedback_due_days if setting else 2
 
 
+def week_of(start: date, today: date) -> int:
+    """The check-in week on `today` of a program started on `start` (0 before the first)."""
+    return (today - start).days // 7
+
+
 def current_checkin(enrolment: Enrolment, today: date) -> Checkin | None:
     """This week's check-in, opened on the program's start weekday; created when first needed.
     An older one never sent is left as it was: the resident answers the current week."""
-    week = (today - enrolment.start_date).days // 7
-    if week < 1 or enrolment.state != "active":
+    week = week_of(enrolment.start_date, today)
+    if week < 1 or enrolment.state != EnrolmentState.ACTIVE:
         return None
     checkin = db.scalar(select(Checkin).where(Checkin.enrolment_id == enrolment.id, Checkin.week == week))
     if checkin is None:
         checkin = Checkin(enrolment_id=enrolment.id, resident_id=enrolment.resident_id, week=week,
-                          opens_on=enrolment.start_date + timedelta(weeks=week), state="open")
+                          opens_on=enrolment.start_date + timedelta(weeks=week), state=CheckinState.OPEN)
         db.add(checkin)
         db.flush()
     return checkin
@@ -121,11 +136,11 @@ def current_checkin(enrolment: Enrolment, today: date) -> Checkin | None:
 def submit_checkin(resident: User, checkin: Checkin, how_it_went: str, now: datetime) -> None:
     """Send the week's check-in: one conditional change from open to submitted, so a double
     click (even two requests at once) sends it once."""
-    if checkin.resident_id != resident.id or checkin.state != "open":
+    if checkin.resident_id != resident.id or checkin.state != CheckinState.OPEN:
         raise CheckinError("not_open")
     due = feedback_due(now, feedback_due_days(resident.municipality_code))
-    changed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == "open")
-                         .values(how_it_went=how_it_went.strip(), state="submitted",
+    changed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == CheckinState.OPEN)
+                         .values(how_it_went=how_it_went.strip(), state=CheckinState.SUBMITTED,
                                  submitted_at=now, feedback_due_at=due)
                          .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
@@ -165,27 +180,28 @@ def render_feedback(text: str) -> str:
 def publish_feedback(guide: User, checkin: Checkin, body_text: str, minutes: int,
                      now: datetime) -> Message:
     """Send the feedback: it closes the check-in and tells the resident (no health details)."""
-    if checkin.state != "submitted":
+    if checkin.state != CheckinState.SUBMITTED:
         raise CheckinError("not_submitted")
     body = render_feedback(body_text)
     if not body.strip():
         raise CheckinError("empty")
     # One conditional state change: of two "publish" clicks at once, only one closes the
     # check-in; the other finds it closed and sends nothing.
-    closed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == "submitted")
-                        .values(state="closed", closed_at=now, closed_by_id=guide.id,
+    closed = db.execute(update(Checkin).where(Checkin.id == checkin.id, Checkin.state == CheckinState.SUBMITTED)
+                        .values(state=CheckinState.CLOSED, closed_at=now, closed_by_id=guide.id,
                                 minutes_spent=max(0, min(minutes, 600)))
                         .execution_options(synchronize_session=False)).rowcount
     if closed != 1:
         raise CheckinError("not_submitted")
     db.refresh(checkin)
-    message = Message(resident_id=checkin.resident_id, author_id=guide.id, kind="feedback",
+    message = Message(resident_id=checkin.resident_id, author_id=guide.id, kind=MessageKind.FEEDBACK,
                       checkin_id=checkin.id, body_html=body, created_at=now)
     db.add(message)
     db.execute(update(FeedbackDraft).where(FeedbackDraft.checkin_id == checkin.id)
                .values(body="", updated_at=now).execution_options(synchronize_session=False))
     db.flush()
     enqueue(checkin.resident_id, "new_message", f"message:{message.id}", now, now, {})
+    audit(guide, "guide", [checkin.resident_id], "feedback", "create", now, record_id=checkin.id)
     return message
 
 
@@ -198,11 +214,19 @@ def _sent_with(author: User, nonce: str | None) -> Message | None:
 
 def post_message(author: User, resident: User, text_or_html: str, now: datetime,
                  nonce: str | None = None) -> Message:
-    """A message in the resident's thread. Residents write plain text; guides use the editor.
+    """A message in the resident's thread. Residents write plain text; guides use the editor
+    (and their message is in the audit log).
 
     `nonce` comes from the form (MessageForm.nonce): the same form posted twice (a double
     click) is one message — the second post returns the first message.
     """
+    message = _post(author, resident, text_or_html, now, nonce)
+    if author.id != resident.id:
+        audit(author, "guide", [resident.id], "message", "create", now)
+    return message
+
+
+def _post(author: User, resident: User, text_or_html: str, now: datetime, nonce: str | None) -> Message:
     body = text_to_html(text_or_html) if author.id == resident.id else render_feedback(text_or_html)
     if not str(body).strip():
         raise CheckinError("empty")
@@ -210,7 +234,7 @@ def post_message(author: User, resident: User, text_or_html: str, now: datetime,
     earlier = _sent_with(author, nonce)
     if earlier is not None:
         return earlier
-    message = Message(resident_id=resident.id, author_id=author.id, kind="message",
+    message = Message(resident_id=resident.id, author_id=author.id, kind=MessageKind.MESSAGE,
                       body_html=str(body), created_at=now, form_nonce=nonce)
     try:
         with db.begin_nested():  # two posts at once: the unique (author, nonce) keeps one
@@ -226,9 +250,10 @@ def post_message(author: User, resident: User, text_or_html: str, now: datetime,
     return message
 
 
-def thread(resident_id: int) -> list[Message]:
-    return list(db.scalars(select(Message).where(Message.resident_id == resident_id)
-                           .order_by(Message.created_at, Message.id)))
+def acknowledge_flag(guide: User, flag: RiskFlag, outcome: str, note: str, now: datetime) -> None:
+    """The guide's follow-up of a risk flag (care.services.acknowledge), in the audit log."""
+    care.acknowledge(guide, flag, outcome, note, now)
+    audit(guide, "guide", [flag.resident_id], "risk_flag", "change", now, record_id=flag.id)
 
 
 def mark_read(reader: User, resident_id: int, now: datetime) -> None:
@@ -240,14 +265,20 @@ def mark_read(reader: User, resident_id: int, now: datetime) -> None:
                .values(read_at=now).execution_options(synchronize_session=False))
 
 
+# --- settings -----------------------------------------------------------------------------------
+
+def set_feedback_due_days(admin: User, municipality_codes, days: int) -> None:
+    """How many working days guides have to answer a check-in, in each of the municipalities."""
+    existing = {s.municipality_code: s for s in db.scalars(
+        select(GuideSettings).where(GuideSettings.municipality_code.in_(sorted(municipality_codes))))}
+    for code in sorted(municipality_codes):
+        setting = existing.get(code) or GuideSettings(municipality_code=code)
+        setting.feedback_due_days = days
+        db.add(setting)
+    db.flush()
+
+
 # --- snippets -------------------------------------------------------------------------------------
-
-def snippets_for(guide: User) -> list[Snippet]:
-    """The guide's own snippets and those shared in the municipalities they serve."""
-    shared_here = Snippet.owner_id.is_(None) & Snippet.municipality_code.in_(sorted(guide.municipality_codes))
-    return list(db.scalars(select(Snippet).where((Snippet.owner_id == guide.id) | shared_here)
-                           .order_by(Snippet.owner_id.is_(None), Snippet.title)))
-
 
 def may_use_snippet(guide: User, snippet: Snippet | None) -> bool:
     if snippet is None:
@@ -261,3 +292,22 @@ def fill_snippet(body: str, first_name: str, module_title: str) -> str:
     """Placeholders a guide can use: {fornavn} and {modul}."""
     return body.replace("{fornavn}", first_name).replace("{modul}", module_title)
 
+
+def add_snippet(guide: User, title: str, body: str, now: datetime,
+                shared_in: str | None = None) -> Snippet:
+    """A guide's own snippet, or one shared with the guides of a municipality they serve."""
+    if shared_in is not None and shared_in not in guide.municipality_codes:
+        raise CheckinError("municipality")
+    snippet = Snippet(owner_id=None if shared_in else guide.id, municipality_code=shared_in,
+                      title=title, body=body, created_at=now)
+    db.add(snippet)
+    db.flush()
+    return snippet
+
+
+def delete_snippet(guide: User, snippet: Snippet) -> None:
+    """Only the guide's own snippets; shared ones stay."""
+    if snippet.owner_id != guide.id:
+        raise CheckinError("not_yours")
+    db.delete(snippet)
+    db.flush()

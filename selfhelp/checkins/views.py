@@ -1,37 +1,28 @@
 """Guide pages: queue, caseload, the one-page check-in screen and its switches, snippets, absence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from selfhelp import clock
+from selfhelp import clock, dates
 from selfhelp.accounts import kept
 from selfhelp.accounts.models import KeptForm
-from selfhelp.accounts.models import User
-from selfhelp.audit.services import record as audit
-from selfhelp.checkins import forms, services
-from selfhelp.checkins.access import visible_assignments
-from selfhelp.checkins.models import Checkin, GuideAssignment, Snippet
-from selfhelp.checkins.queue import caseload, queue
-from selfhelp.checkins.screen import screen_context
-from selfhelp.content import get_catalogue
-from selfhelp.content.model import Program
+from selfhelp.care import services as care
+from selfhelp.care.forms import ERRORS as CARE_ERRORS
+from selfhelp.checkins import forms, queries, services
+from selfhelp.checkins.models import Checkin, Snippet
+from selfhelp.checkins.queries import Case
 from selfhelp.db import db
 from selfhelp.forms import csrf_is_valid, posted_id, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
-from selfhelp.care import services as care
-from selfhelp.care.forms import ERRORS as CARE_ERRORS
 from selfhelp.measures.models import RiskFlag
 from selfhelp.programs import services as programs
-from selfhelp.programs.models import Enrolment
 from selfhelp.security import roles_required
-from selfhelp.templating import measure_name
+from selfhelp.measures.definitions import measure_name
 
-bp = Blueprint("guide", __name__, url_prefix="/guide")
+bp = Blueprint("checkins", __name__, url_prefix="/guide")
 
 ACTIONS = {"unlock": _l("Åpne neste låste modul nå"), "pause": _l("Sett programmet på pause"),
            "resume": _l("Fortsett programmet"), "extend": _l("Forleng programmet med to uker"),
@@ -40,48 +31,29 @@ ERRORS = {"not_submitted": _l("Sjekk-inn er allerede besvart."),
           "empty": _l("Skriv noe før du sender.")}
 
 
-@dataclass
-class Case:
-    resident: User
-    assignment: GuideAssignment
-    enrolment: Enrolment
-    program: Program
-
-
 def _case(resident_id: int) -> Case:
     """A resident this guide works with (own or covered); anyone else is 'not found'."""
-    row = db.execute(visible_assignments(current_user, clock.local(clock.now()).date())
-                     .where(GuideAssignment.resident_id == resident_id)
-                     .add_columns(Enrolment).join(Enrolment, Enrolment.id == GuideAssignment.enrolment_id)
-                     .limit(1)).first()
-    if row is None:
+    case = queries.case_of(current_user, resident_id, clock.local(clock.now()).date())
+    if case is None:
         abort(404)
-    assignment, enrolment = row
-    program = get_catalogue().programs.get(enrolment.program_slug)
-    if program is None:
-        abort(404)
-    return Case(db.get(User, resident_id), assignment, enrolment, program)
+    return case
 
 
 def _back(resident_id: int, anchor: str = ""):
-    return redirect(url_for("guide.resident", resident_id=resident_id) + anchor)
+    return redirect(url_for("checkins.resident", resident_id=resident_id) + anchor)
 
 
 @bp.route("/")
 @roles_required("guide")
 def index():
-    rows = queue(current_user, clock.now())
-    audit(current_user, "guide", [r.resident.id for r in rows], "guide_queue", "view", clock.now())
-    db.commit()
+    rows = queries.show_queue(current_user, clock.now())
     return render_template("checkins/queue.html", rows=rows, now=clock.now())
 
 
 @bp.route("/caseload")
 @roles_required("guide")
 def caseload_page():
-    rows = caseload(current_user, clock.now())
-    audit(current_user, "guide", [r.resident.id for r in rows], "caseload", "view", clock.now())
-    db.commit()
+    rows = queries.show_caseload(current_user, clock.now())
     return render_template("checkins/caseload.html", rows=rows)
 
 
@@ -90,17 +62,11 @@ def caseload_page():
 def resident(resident_id: int):
     case = _case(resident_id)
     now = clock.now()
-    ctx = screen_context(current_user, case.resident, case.enrolment, case.program, now)
+    ctx = queries.screen_context(current_user, case.resident, case.enrolment, case.program, now)
     _put_back_kept_text(ctx, resident_id)
     services.mark_read(current_user, case.resident.id, now)
-    audit(current_user, "guide", [case.resident.id], "checkin_screen", "view", now,
-          record_id=ctx["checkin"].id if ctx["checkin"] else None)
-    db.commit()
-    from selfhelp.pathway.review import program_reviews
-
-    review = program_reviews([case.enrolment], clock.local(now).date()).get(case.enrolment.id)
-    return render_template("checkins/screen.html", case=case, actions=ACTIONS, review=review,
-                           available_actions=_available_actions(case), **ctx)
+    return render_template("checkins/screen.html", case=case, actions=ACTIONS,
+                           available_actions=programs.available_switches(case.enrolment), **ctx)
 
 
 def _put_back_kept_text(ctx: dict, resident_id: int) -> None:
@@ -117,7 +83,7 @@ def _put_back_kept_text(ctx: dict, resident_id: int) -> None:
 
 
 def _screen_url(resident_id: int, anchor: str) -> str:
-    return url_for("guide.resident", resident_id=resident_id) + anchor
+    return url_for("checkins.resident", resident_id=resident_id) + anchor
 
 
 @bp.route("/residents/<int:resident_id>/feedback", methods=["POST"])
@@ -145,26 +111,21 @@ def feedback(resident_id: int):
         if request.form.get("do") == "snippet":
             body = _with_snippet(body, case)
         services.save_draft(current_user, checkin, body, now)
-        db.commit()
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(saved=True, saved_at=clock.local(now).strftime("%H:%M"))
+            return jsonify(saved=True, saved_at=dates.clock(now))
         return _back(resident_id, "#feedback")
     if not form.validate():
         services.save_draft(current_user, checkin, body, now)
-        db.commit()
         for message in [*form.body.errors, *form.minutes.errors]:
             flash(message, "error")
         return _back(resident_id, "#feedback")
     try:
         services.publish_feedback(current_user, checkin, body, form.minutes.data, now)
     except services.CheckinError as error:
-        db.rollback()
         flash(str(ERRORS.get(error.code, error.code)), "error")
         return _back(resident_id, "#feedback")
-    audit(current_user, "guide", [case.resident.id], "feedback", "create", now, record_id=checkin.id)
-    db.commit()
     flash(_("Tilbakemeldingen er sendt, og sjekk-inn er lukket."), "success")
-    return redirect(url_for("guide.index"))
+    return redirect(url_for("checkins.index"))
 
 
 def _with_snippet(body: str, case: Case) -> str:
@@ -192,8 +153,6 @@ def message(resident_id: int):
         return _back(resident_id, "#thread")
     services.post_message(current_user, case.resident, form.text.data, clock.now(),
                           nonce=form.nonce.data)
-    audit(current_user, "guide", [case.resident.id], "message", "create", clock.now())
-    db.commit()
     flash(_("Meldingen er sendt."), "success")
     return _back(resident_id, "#thread")
 
@@ -211,13 +170,11 @@ def acknowledge(flag_id: int):
     try:
         if not form.validate_on_submit():
             raise care.CareError("note_missing")
-        care.acknowledge(current_user, flag, request.form.get("outcome", ""), form.note.data, clock.now())
+        services.acknowledge_flag(current_user, flag, request.form.get("outcome", ""), form.note.data,
+                                  clock.now())
     except care.CareError as error:
-        db.rollback()
         flash(str(CARE_ERRORS[error.code]), "error")
         return _back(flag.resident_id, "#flags")
-    audit(current_user, "guide", [flag.resident_id], "risk_flag", "change", clock.now(), record_id=flag.id)
-    db.commit()
     flash(_("Oppfølgingen er registrert."), "success")
     return _back(flag.resident_id, "#flags")
 
@@ -234,14 +191,6 @@ ACTION_EXPLAINED = {
 }
 
 
-def _available_actions(case: Case) -> list[str]:
-    """The switches that make sense now: pause or resume, never both."""
-    state = case.enrolment.state
-    if state == "finished":
-        return ["questionnaire"]
-    return ["unlock", "resume" if state == "paused" else "pause", "extend", "questionnaire"]
-
-
 @bp.route("/residents/<int:resident_id>/program", methods=["GET", "POST"])
 @roles_required("guide")
 def program_action(resident_id: int):
@@ -249,52 +198,38 @@ def program_action(resident_id: int):
     GET shows what the chosen switch will do and asks to confirm; the POST from there acts."""
     case = _case(resident_id)
     now = clock.now()
-    today = clock.local(now).date()
+    available = programs.available_switches(case.enrolment)
     action = request.values.get("action")
-    if action not in _available_actions(case):
+    if action not in available:
         if request.method == "POST":
             abort(400)
         action = None  # GET without a (usable) switch: the list to choose from
     form = forms.ProgramActionForm()
     form.measure.choices = [(code, measure_name(code)) for code in get_measures()]
     if request.method == "GET":
-        audit(current_user, "guide", [case.resident.id], "program", "view", now, record_id=case.enrolment.id)
-        db.commit()
+        next_locked = queries.switch_page(current_user, case, now)
         return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
                                title=ACTIONS[action] if action else _("Endre programmet"),
                                explained=ACTION_EXPLAINED[action] if action else "",
-                               actions=ACTIONS, available_actions=_available_actions(case),
-                               next_locked=_next_locked(case, today))
-    if action == "unlock":
-        opened = programs.open_next_module(case.enrolment, case.program, today)
-        message = (_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened
-                   else _("Ingen moduler er låst, så ingenting ble endret."))
-    elif action == "pause":
-        programs.pause(case.enrolment, current_user, today)
-        message = _("Programmet er satt på pause.")
-    elif action == "resume":
-        programs.resume(case.enrolment, today)
-        message = _("Programmet går videre. De neste modulene åpner senere, like lenge som pausen varte.")
-    elif action == "extend":
-        programs.extend(case.enrolment, 2)
-        message = _("Programmet er forlenget med to uker.")
-    elif request.form.get("measure") in get_measures():
-        programs.request_questionnaire(current_user, case.enrolment, request.form["measure"], now)
-        message = _("Spørreskjemaet er sendt. Innbyggeren ser det på sin side.")
-    else:
+                               actions=ACTIONS, available_actions=available, next_locked=next_locked)
+    measure = request.form.get("measure") if action == "questionnaire" else None
+    if action == "questionnaire" and measure not in get_measures():
         flash(_("Velg et spørreskjema."), "error")
-        return redirect(url_for("guide.program_action", resident_id=resident_id, action=action))
-    audit(current_user, "guide", [case.resident.id], "program", "change", now, record_id=case.enrolment.id)
-    db.commit()
-    flash(message, "success")
+        return redirect(url_for("checkins.program_action", resident_id=resident_id, action=action))
+    opened = programs.switch_program(current_user, case.enrolment, case.program, action, now, measure)
+    flash(_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened is not None
+          else str(SWITCHED[action]), "success")
     return _back(resident_id, "#program")
 
 
-def _next_locked(case: Case, today):
-    from selfhelp.programs.schedule import module_states
-
-    return next((s.module for s in module_states(case.program, case.enrolment, today)
-                 if s.state == "locked"), None)
+#: What the guide is told after each switch ("unlock" names the module it opened).
+SWITCHED = {
+    "unlock": _l("Ingen moduler er låst, så ingenting ble endret."),
+    "pause": _l("Programmet er satt på pause."),
+    "resume": _l("Programmet går videre. De neste modulene åpner senere, like lenge som pausen varte."),
+    "extend": _l("Programmet er forlenget med to uker."),
+    "questionnaire": _l("Spørreskjemaet er sendt. Innbyggeren ser det på sin side."),
+}
 
 
 @bp.route("/snippets", methods=["GET", "POST"])
@@ -303,26 +238,26 @@ def _next_locked(case: Case, today):
 def snippets():
     form = forms.SnippetForm(municipality_codes=current_user.municipality_codes)
     if form.validate_on_submit():
-        shared_in = form.shared_municipality
-        db.add(Snippet(owner_id=None if shared_in else current_user.id, municipality_code=shared_in,
-                       title=form.title.data, body=form.body.data, created_at=clock.now()))
-        db.commit()
+        services.add_snippet(current_user, form.title.data, form.body.data, clock.now(),
+                             shared_in=form.shared_municipality)
         flash(_("Malen er lagret."), "success")
-        return redirect(url_for("guide.snippets"))
+        return redirect(url_for("checkins.snippets"))
     return render_template("checkins/snippets.html", form=form,
-                           snippets=services.snippets_for(current_user))
+                           snippets=queries.snippets_for(current_user))
 
 
 @bp.route("/snippets/<int:snippet_id>/delete", methods=["POST"])
 @roles_required("guide")
 def delete_snippet(snippet_id: int):
     snippet = db.get(Snippet, snippet_id)
-    if snippet is None or snippet.owner_id != current_user.id:
+    if snippet is None:
         abort(404)
-    db.delete(snippet)
-    db.commit()
+    try:
+        services.delete_snippet(current_user, snippet)
+    except services.CheckinError:
+        abort(404)
     flash(_("Malen er slettet."), "success")
-    return redirect(url_for("guide.snippets"))
+    return redirect(url_for("checkins.snippets"))
 
 
 @bp.route("/absence", methods=["GET", "POST"])
@@ -354,10 +289,9 @@ def absence():
             else:
                 form.cover.errors.append(_("Velg en annen veileder som stedfortreder."))
         else:
-            db.commit()
             flash(_("Fraværet er registrert. Stedfortrederen ser innbyggerne i sin kø så lenge det varer."),
                   "success")
-            return redirect(url_for("guide.absence"))
+            return redirect(url_for("checkins.absence"))
     shown = absent_choices if current_user.has_role("admin") else [current_user]
     return render_template("checkins/absence.html", form=form,
-                           absences=services.absences_of_any([g.id for g in shown]))
+                           absences=queries.absences_of_any([g.id for g in shown]))

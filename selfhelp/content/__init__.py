@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 
 import yaml
 
+from selfhelp import config
+from selfhelp.config import extra_measures_dir
 from selfhelp.content.loader import load_catalogue
 from selfhelp.content.model import (Catalogue, Course, Exercise, Field, MeasurePlan, Module,
-                                    ModuleText, Problem, Program, SessionPlan, Text, pick)
+                                    ModuleText, Problem, Program, SessionPlan, Text)
 
 __all__ = ["Catalogue", "Course", "Exercise", "Field", "MeasurePlan", "Module", "ModuleText",
            "Problem", "Program", "SessionPlan", "Text", "get_catalogue", "known_measure_codes",
-           "load_catalogue", "pick", "reset_catalogue"]
+           "load_catalogue", "reset_catalogue"]
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -25,8 +26,8 @@ def known_measure_codes() -> set[str]:
     """The `code` of every questionnaire in selfhelp/measures/data/ and in the folder named by
     SELFHELP_MEASURES_DIR. Read directly so content does not depend on the measures package."""
     folders = [Path(__file__).resolve().parent.parent / "measures" / "data"]
-    if os.environ.get("SELFHELP_MEASURES_DIR"):
-        folders.append(Path(os.environ["SELFHELP_MEASURES_DIR"]))
+    if extra := extra_measures_dir():
+        folders.append(extra)
     codes: set[str] = set()
     for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
@@ -45,9 +46,7 @@ def get_catalogue() -> Catalogue:
     global _catalogue
     with _lock:
         if _catalogue is None:
-            from selfhelp.config import ROOT
-
-            catalogue = load_catalogue(ROOT, known_measure_codes())
+            catalogue = load_catalogue(config.ROOT, known_measure_codes())
             for problem in catalogue.problems:
                 log.warning("content: %s", problem)
             _catalogue = catalogue

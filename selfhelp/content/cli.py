@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from selfhelp.content import known_measure_codes, load_catalogue
+from selfhelp.config import ROOT
 
 
 @click.group("content")
@@ -19,8 +20,6 @@ def content_cli() -> None:
 def check(root: Path | None) -> None:
     """Check all content; exit code 1 if anything is wrong."""
     if root is None:
-        from selfhelp.config import ROOT
-
         root = ROOT
     catalogue = load_catalogue(root, known_measure_codes())
     for problem in catalogue.problems:

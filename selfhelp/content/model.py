@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from selfhelp.i18n import in_language
+
 #: A user-facing text per language, e.g. {"nb": "Mål", "en": "Goal"}; "nb" is always present.
 Text = Mapping[str, str]
 
@@ -14,13 +16,6 @@ UNLOCK_MODES = ("weekly", "on_completion")
 SESSION_KINDS = ("weekly", "followup")
 LEADER_QUALIFICATIONS = ("kid_leader", "kib_leader", "du_leader")
 COURSE_CODES = ("KiD", "KiB", "DU")
-
-
-def pick(text: Mapping[str, str] | None, locale: str) -> str:
-    """The text in `locale`, else the bokmål text, else ""."""
-    if not text:
-        return ""
-    return text.get(locale) or text.get("nb") or ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,10 @@ class Module:
     texts: dict[str, ModuleText]
 
     def text(self, locale: str) -> ModuleText:
-        return self.texts.get(locale) or self.texts["nb"]
+        """The module in `locale`, else in bokmål."""
+        text = in_language(self.texts, locale)
+        assert text is not None  # the loader accepts no module without a bokmål file
+        return text
 
     @property
     def minutes(self) -> int:

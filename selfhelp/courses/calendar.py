@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app, url_for
 
 from selfhelp.courses.ical import CalendarEvent, build_calendar
-from selfhelp.courses.models import Application
+from selfhelp.courses.models import Application, SessionState
 
 
 def calendar_for(application: Application, now: datetime) -> bytes:
@@ -22,6 +22,6 @@ def calendar_for(application: Application, now: datetime) -> bytes:
         starts_at=session.starts_at, ends_at=session.ends_at,
         summary=f"Kurs (selfhelp) – samling {session.number}", location=location or None,
         description=f"Se detaljer og lenke på {link}", url=link,
-        cancelled=session.state == "cancelled", last_modified=session.updated_at)
+        cancelled=session.state == SessionState.CANCELLED, last_modified=session.updated_at)
         for session in cohort.sessions]
     return build_calendar("selfhelp – kurs", events, now)

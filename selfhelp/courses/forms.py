@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from selfhelp.courses.services.cohorts import CohortPlan
 from selfhelp.forms import DateInput, MultiCheckboxField, NoControlCharacters
 
 DATE_LIST = re.compile(r"[\s,;]+")
@@ -48,6 +49,19 @@ class CohortForm(FlaskForm):
     auto_admit = BooleanField(_l("Ta opp søkere automatisk i den rekkefølgen de søker (uten forsamtale)"))
     remind_two_hours = BooleanField(_l("Send også påminnelse to timer før hver samling"))
 
+    def plan(self) -> CohortPlan:
+        """What the leader planned, for courses.services.cohorts."""
+        return CohortPlan(
+            course_code=self.course.data, leader_ids=list(self.leaders.data or []),
+            municipality_code=self.municipality.data, first_date=self.first_date.data,
+            start_time=self.start_time.data, capacity=self.capacity.data,
+            application_deadline=self.application_deadline.data, online=bool(self.online.data),
+            place=(self.place.data or "").strip() or None, room=(self.room.data or "").strip() or None,
+            video_link=(self.video_link.data or "").strip() or None,
+            open_to_other_municipalities=bool(self.open_to_other_municipalities.data),
+            auto_admit=bool(self.auto_admit.data), remind_two_hours=bool(self.remind_two_hours.data),
+            skip_dates=self.skip_date_values())
+
     def skip_date_values(self) -> list[date]:
         values = []
         for part in DATE_LIST.split(self.skip_dates.data or ""):
@@ -78,8 +92,10 @@ class ApplyForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Begrunnelse (søkeren ser denne)"), validators=[
-        DataRequired(_l("Skriv en kort begrunnelse.")), Length(max=2000), NoControlCharacters()])
+    reason = TextAreaField(_l("Begrunnelse"), validators=[
+        DataRequired(_l("Skriv en kort begrunnelse for avslaget.")), Length(max=2000), NoControlCharacters()])
+    show_reason = BooleanField(_l("Søkeren kan lese begrunnelsen når hen logger inn. Den inneholder "
+                                  "ingen helseopplysninger."))
 
 
 class PretalkForm(FlaskForm):

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event, Timezone
 
-from selfhelp.courses.schedule import OSLO
+from selfhelp.clock import OSLO
 
 PRODID = "-//selfhelp//courses//NO"
 TZID = "Europe/Oslo"

@@ -9,23 +9,25 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from selfhelp import clock
 from selfhelp.accounts.municipalities import municipality_name
-from selfhelp.audit.services import record as audit
 from selfhelp.care.forms import OUTCOME_LABELS, follow_up_form
-from selfhelp.care.queries import open_flags_for_leader
 from selfhelp.content import get_catalogue
-from selfhelp.courses import admission, forms, services
-from selfhelp.courses.leader_support import cohort_form_choices, plan_from_form, prefill_form
-from selfhelp.courses.models import Application, Attendance, Cohort, CohortNote, CourseSession
+from selfhelp.courses import forms, queries
+from selfhelp.courses.models import Application, Cohort, CourseSession
+from selfhelp.courses.queries import cohort_form_choices, prefill_form
+from selfhelp.courses.services import admission
+from selfhelp.courses.services import roster as roster_rules
+from selfhelp.courses.services import cohorts as cohort_rules
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
-from selfhelp.measures.models import MeasureResult
 from selfhelp.security import roles_required
+from selfhelp.courses.models import ACTIVE_APPLICATION_STATES as ACTIVE_STATES
+from selfhelp.courses.models import ApplicationState, CohortState, SessionState
+from selfhelp.csv_export import safe_cell
 
-bp = Blueprint("leader", __name__, url_prefix="/leader")
+bp = Blueprint("courses_leader", __name__, url_prefix="/leader")
 
 PLAN_MESSAGES = {
     "leader_not_qualified": _l("Alle kursledere må ha kvalifikasjon for dette kurset og betjene kommunen."),
@@ -39,6 +41,7 @@ PLAN_MESSAGES = {
 ADMISSION_MESSAGES = {
     "guardian_missing": _l("Søkeren er under 16 år: bekreft samtykke fra foresatt før opptak."),
     "not_pending": _l("Søknaden er allerede behandlet."),
+    "reason_missing": _l("Skriv en kort begrunnelse for avslaget."),
 }
 
 
@@ -74,9 +77,8 @@ def _today():
 @bp.route("/cohorts")
 @roles_required("course_leader")
 def cohorts():
-    mine = db.scalars(select(Cohort).where(Cohort.leaders.any(leader_id=current_user.id))
-                      .order_by(Cohort.first_date.desc())).all()
-    return render_template("courses/leader/cohorts.html", cohorts=mine, courses=get_catalogue().courses)
+    return render_template("courses/leader/cohorts.html", cohorts=queries.cohorts_led_by(current_user),
+                           courses=get_catalogue().courses)
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -84,23 +86,21 @@ def cohorts():
 @validates_csrf_in_form
 def new_cohort():
     form = forms.CohortForm()
-    cohort_form_choices(form)
+    cohort_form_choices(form, current_user)
     if not form.is_submitted():
-        prefill_form(form, None)
+        prefill_form(form, None, current_user, _today())
     if form.validate_on_submit():
         course = get_catalogue().courses.get(form.course.data)
         if course is None:
             form.course.errors.append(_("Velg kurs."))
         else:
             try:
-                cohort = services.create_cohort(current_user, plan_from_form(form), course,
-                                                clock.now(), _today())
-            except services.CohortError as error:
+                cohort = cohort_rules.create_cohort(current_user, form.plan(), course, clock.now(), _today())
+            except cohort_rules.CohortError as error:
                 getattr(form, error.field).errors.append(str(PLAN_MESSAGES[error.code]))
             else:
-                db.commit()
                 flash(_("Kurset er lagret som utkast. Sjekk timeplanen før du publiserer."), "success")
-                return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+                return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
     return render_template("courses/leader/cohort_form.html", form=form, cohort=None)
 
 
@@ -109,23 +109,22 @@ def new_cohort():
 @validates_csrf_in_form
 def edit_cohort(cohort_id: int):
     cohort = _my_cohort(cohort_id)
-    if cohort.state != "draft":
+    if cohort.state != CohortState.DRAFT:
         flash(_("Et publisert kurs endres ved å flytte eller avlyse enkeltsamlinger."), "info")
-        return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+        return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
     form = forms.CohortForm()
-    cohort_form_choices(form)
+    cohort_form_choices(form, current_user)
     if not form.is_submitted():
-        prefill_form(form, cohort)
+        prefill_form(form, cohort, current_user, _today())
     if form.validate_on_submit():
         course = get_catalogue().courses.get(form.course.data)
         try:
-            services.update_draft(current_user, cohort, plan_from_form(form), course, clock.now(), _today())
-        except services.CohortError as error:
+            cohort_rules.update_draft(current_user, cohort, form.plan(), course, clock.now(), _today())
+        except cohort_rules.CohortError as error:
             getattr(form, error.field or "course").errors.append(str(PLAN_MESSAGES.get(error.code, error.code)))
         else:
-            db.commit()
             flash(_("Endringene er lagret, og timeplanen er laget på nytt."), "success")
-            return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+            return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
     return render_template("courses/leader/cohort_form.html", form=form, cohort=cohort)
 
 
@@ -133,30 +132,13 @@ def edit_cohort(cohort_id: int):
 @roles_required("course_leader")
 def cohort(cohort_id: int):
     cohort = _my_cohort(cohort_id)
-    from selfhelp.pathway.review import cohort_reviews
-
-    counts = dict(db.execute(select(Application.state, func.count()).where(
-        Application.cohort_id == cohort.id).group_by(Application.state)).all())
-    admitted = list(db.scalars(select(Application).where(Application.cohort_id == cohort.id,
-                                                        Application.state == "admitted")))
-    reviews = cohort_reviews(cohort, admitted)
-    by_id = {a.id: a for a in admitted}
-    review_rows = [(by_id[application_id], item) for application_id, item in reviews.items()]
-    if review_rows:  # names and scores of residents are shown: the leader's view is recorded
-        audit(current_user, "course_leader", [a.resident_id for a, _item in review_rows], "care_review",
-              "view", clock.now(), record_id=cohort.id)
-    flags = open_flags_for_leader(current_user, clock.now(), cohort.id)
-    if flags:
-        audit(current_user, "course_leader", [r.resident.id for r in flags], "open_flags", "view",
-              clock.now())
-    if review_rows or flags:
-        db.commit()
+    page = queries.cohort_page(current_user, cohort, clock.now())
     return render_template("courses/leader/cohort.html", cohort=cohort, course=_course(cohort),
-                           counts=counts, action_form=EmptyForm(), cancel_form=forms.CancelForm(),
-                           municipality_name=municipality_name, review_rows=review_rows,
-                           flag_rows=flags,
+                           counts=page.counts, action_form=EmptyForm(),
+                           municipality_name=municipality_name, review_rows=page.review_rows,
+                           flag_rows=page.flags,
                            flag_forms={r.flag.id: follow_up_form(r.flag.id, formdata=None)
-                                       for r in flags if r.may_act}, outcomes=OUTCOME_LABELS)
+                                       for r in page.flags if r.may_act}, outcomes=OUTCOME_LABELS)
 
 
 @bp.route("/cohorts/<int:cohort_id>/publish", methods=["POST"])
@@ -164,27 +146,30 @@ def cohort(cohort_id: int):
 def publish(cohort_id: int):
     cohort = _my_cohort(cohort_id)
     try:
-        services.publish(current_user, cohort, clock.now())
-    except services.CohortError:
+        cohort_rules.publish(current_user, cohort, clock.now())
+    except cohort_rules.CohortError:
         abort(400)
-    db.commit()
     flash(_("Kurset er publisert, og innbyggere kan søke."), "success")
-    return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+    return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/cancel", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/cancel", methods=["GET", "POST"])
 @roles_required("course_leader")
 @validates_csrf_in_form
 def cancel_cohort(cohort_id: int):
+    """GET: who is told and what they read; POST (with a reason): cancel the whole course."""
     cohort = _my_cohort(cohort_id)
+    if cohort.state == CohortState.CANCELLED:
+        flash(_("Kurset er allerede avlyst."), "info")
+        return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
     form = forms.CancelForm()
-    if not form.validate_on_submit():
-        flash(_("Skriv en kort begrunnelse for å avlyse kurset."), "error")
-        return redirect(url_for("leader.cohort", cohort_id=cohort.id))
-    services.cancel_cohort(current_user, cohort, form.reason.data, clock.now())
-    db.commit()
-    flash(_("Kurset er avlyst, og alle søkere får beskjed."), "success")
-    return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+    if form.validate_on_submit():
+        cohort_rules.cancel_cohort(current_user, cohort, form.reason.data, clock.now())
+        flash(_("Kurset er avlyst, og alle søkere får beskjed."), "success")
+        return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
+    confirmation = queries.cancel_cohort_confirmation(current_user, cohort, clock.now())
+    return render_template("courses/leader/confirm_cancel_cohort.html", cohort=cohort,
+                           course=_course(cohort), form=form, confirmation=confirmation)
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/move", methods=["GET", "POST"])
@@ -198,36 +183,42 @@ def move_session(cohort_id: int, session_id: int):
         form.date.data, form.time.data = session.local_date, session.start_time
     if form.validate_on_submit():
         try:
-            services.move_session(current_user, cohort, session, form.date.data, form.time.data, clock.now())
-        except services.CohortError:
-            form.date.errors.append(_("En avlyst samling kan ikke flyttes."))
+            cohort_rules.move_session(current_user, cohort, session, form.date.data, form.time.data, clock.now())
+        except cohort_rules.CohortError as error:
+            form.date.errors.append(_("En samling kan ikke flyttes til et tidspunkt som har vært.")
+                                    if error.code == "in_past" else _("En avlyst samling kan ikke flyttes."))
         else:
-            db.commit()
             flash(_("Samlingen er flyttet, og deltakerne får beskjed."), "success")
-            return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+            return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
     return render_template("courses/leader/move_session.html", cohort=cohort, session=session, form=form)
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @roles_required("course_leader")
+@validates_csrf_in_form
 def cancel_session(cohort_id: int, session_id: int):
+    """GET: who is told and the exact message; POST (with a reason): cancel the session."""
     cohort = _my_cohort(cohort_id)
-    services.cancel_session(current_user, cohort, _session(cohort, session_id), clock.now())
-    db.commit()
-    flash(_("Samlingen er avlyst, og deltakerne får beskjed."), "success")
-    return redirect(url_for("leader.cohort", cohort_id=cohort.id))
+    session = _session(cohort, session_id)
+    if session.state == SessionState.CANCELLED or cohort.state == CohortState.CANCELLED:
+        flash(_("Samlingen er allerede avlyst."), "info")
+        return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
+    form = forms.CancelForm()
+    if form.validate_on_submit():
+        cohort_rules.cancel_session(current_user, cohort, session, form.reason.data, clock.now())
+        flash(_("Samlingen er avlyst, og deltakerne får beskjed."), "success")
+        return redirect(url_for("courses_leader.cohort", cohort_id=cohort.id))
+    confirmation = queries.cancel_session_confirmation(current_user, cohort, session, clock.now())
+    return render_template("courses/leader/confirm_cancel_session.html", cohort=cohort,
+                           course=_course(cohort), session=session, form=form,
+                           confirmation=confirmation)
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications")
 @roles_required("course_leader")
 def applications(cohort_id: int):
     cohort = _my_cohort(cohort_id)
-    rows = db.execute(select(Application, MeasureResult).outerjoin(
-        MeasureResult, MeasureResult.id == Application.screening_result_id)
-        .where(Application.cohort_id == cohort.id).order_by(Application.applied_at)).all()
-    audit(current_user, "course_leader", [a.resident_id for a, _r in rows], "course_applications",
-          "view", clock.now(), record_id=cohort.id)
-    db.commit()
+    rows = queries.applications_page(current_user, cohort, clock.now())
     return render_template("courses/leader/applications.html", cohort=cohort, course=_course(cohort),
                            rows=rows, positions=admission.waitlist_positions(cohort.id))
 
@@ -237,16 +228,13 @@ def applications(cohort_id: int):
 def application(cohort_id: int, application_id: int):
     cohort = _my_cohort(cohort_id)
     application = _application(cohort, application_id)
-    screening = db.get(MeasureResult, application.screening_result_id) if application.screening_result_id else None
-    audit(current_user, "course_leader", [application.resident_id], "course_application", "view",
-          clock.now(), record_id=application.id)
-    db.commit()
+    screening = queries.application_page(current_user, application, clock.now())
     course = _course(cohort)
     return render_template(
         "courses/leader/application.html", cohort=cohort, course=course, application=application,
         screening=screening, needs_guardian=admission.needs_guardian(application.resident, cohort, course),
         positions=admission.waitlist_positions(cohort.id), action_form=EmptyForm(),
-        decline_form=forms.DeclineForm(), pretalk_form=forms.PretalkForm())
+        pretalk_form=forms.PretalkForm())
 
 
 def _decide(cohort_id: int, application_id: int, act):
@@ -254,15 +242,11 @@ def _decide(cohort_id: int, application_id: int, act):
     application = _application(cohort, application_id)
     try:
         message = act(cohort, application, _course(cohort))
-    except admission.AdmissionError as error:
-        db.rollback()
+    except admission.AdmissionError as error:  # the services leave nothing behind
         flash(str(ADMISSION_MESSAGES.get(error.code, error.code)), "error")
     else:
-        audit(current_user, "course_leader", [application.resident_id], "course_application", "change",
-              clock.now(), record_id=application.id)
-        db.commit()
         flash(message, "success")
-    return redirect(url_for("leader.application", cohort_id=cohort_id, application_id=application_id))
+    return redirect(url_for("courses_leader.application", cohort_id=cohort_id, application_id=application_id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications/<int:application_id>/admit", methods=["POST"])
@@ -270,24 +254,35 @@ def _decide(cohort_id: int, application_id: int, act):
 def admit(cohort_id: int, application_id: int):
     def act(cohort, application, course):
         outcome = admission.admit(current_user, application, course, clock.now())
-        return _("Søkeren er tatt opp.") if outcome == "admitted" else \
+        return _("Søkeren er tatt opp.") if outcome == ApplicationState.ADMITTED else \
             _("Kurset er fullt. Søkeren er satt på ventelisten.")
     return _decide(cohort_id, application_id, act)
 
 
-@bp.route("/cohorts/<int:cohort_id>/applications/<int:application_id>/decline", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/applications/<int:application_id>/decline", methods=["GET", "POST"])
 @roles_required("course_leader")
 @validates_csrf_in_form
 def decline(cohort_id: int, application_id: int):
+    """GET: what the applicant is told; POST (with a reason): decline."""
+    cohort = _my_cohort(cohort_id)
+    application = _application(cohort, application_id)
+    back = url_for("courses_leader.application", cohort_id=cohort_id, application_id=application_id)
+    if application.state not in ACTIVE_STATES:
+        flash(str(ADMISSION_MESSAGES["not_pending"]), "info")
+        return redirect(back)
     form = forms.DeclineForm()
-    if not form.validate_on_submit():
-        flash(_("Skriv en kort begrunnelse for avslaget."), "error")
-        return redirect(url_for("leader.application", cohort_id=cohort_id, application_id=application_id))
-
-    def act(cohort, application, course):
-        admission.decline(current_user, application, form.reason.data, course, clock.now())
-        return _("Søknaden er avslått.")
-    return _decide(cohort_id, application_id, act)
+    if form.validate_on_submit():
+        try:
+            admission.decline(current_user, application, form.reason.data, _course(cohort), clock.now(),
+                              show_reason=bool(form.show_reason.data))
+        except admission.AdmissionError as error:
+            flash(str(ADMISSION_MESSAGES.get(error.code, error.code)), "error")
+        else:
+            flash(_("Søknaden er avslått."), "success")
+        return redirect(back)
+    confirmation = queries.decline_confirmation(current_user, application, clock.now())
+    return render_template("courses/leader/confirm_decline.html", cohort=cohort, course=_course(cohort),
+                           application=application, form=form, confirmation=confirmation)
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications/<int:application_id>/pretalk", methods=["POST"])
@@ -297,7 +292,7 @@ def pretalk(cohort_id: int, application_id: int):
     form = forms.PretalkForm()
     if not form.validate_on_submit():
         flash(_("Skriv dato og klokkeslett for forsamtalen."), "error")
-        return redirect(url_for("leader.application", cohort_id=cohort_id, application_id=application_id))
+        return redirect(url_for("courses_leader.application", cohort_id=cohort_id, application_id=application_id))
     when = datetime.combine(form.date.data, form.time.data, tzinfo=clock.OSLO)
 
     def act(cohort, application, course):
@@ -323,50 +318,29 @@ def roster(cohort_id: int):
     cohort = _my_cohort(cohort_id)
     form = forms.NoteForm()
     if form.validate_on_submit():
-        services.add_note(current_user, cohort, form.text.data, clock.now())
-        db.commit()
+        roster_rules.add_note(current_user, cohort, form.text.data, clock.now())
         flash(_("Notatet er lagret."), "success")
-        return redirect(url_for("leader.roster", cohort_id=cohort.id) + "#notes")
-    both = db.scalars(select(Application).where(Application.cohort_id == cohort.id,
-                                                Application.state.in_(("admitted", "waitlisted")))
-                      .order_by(Application.waitlist_ticket, Application.applied_at)).all()
-    people = sorted((a for a in both if a.state == "admitted"), key=lambda a: a.applied_at)
-    waiting = [a for a in both if a.state == "waitlisted"]
-    attendance = db.execute(select(Attendance.application_id, Attendance.session_id, Attendance.status)
-                            .join(CourseSession).where(CourseSession.cohort_id == cohort.id)).all()
-    marks = {(a, s): status for a, s, status in attendance}
-    notes = db.scalars(select(CohortNote).where(CohortNote.cohort_id == cohort.id)
-                       .order_by(CohortNote.created_at.desc())).all()
-    audit(current_user, "course_leader", [a.resident_id for a in [*people, *waiting]], "cohort_roster",
-          "view", clock.now(), record_id=cohort.id)
-    db.commit()
-    return render_template("courses/leader/roster.html", cohort=cohort, people=people, waiting=waiting,
-                           marks=marks, notes=notes, form=form)
+        return redirect(url_for("courses_leader.roster", cohort_id=cohort.id) + "#notes")
+    page = queries.roster_page(current_user, cohort, clock.now())
+    return render_template("courses/leader/roster.html", cohort=cohort, people=page.people,
+                           waiting=page.waiting, marks=page.marks, notes=page.notes, form=form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/roster.csv")
 @roles_required("course_leader")
 def roster_csv(cohort_id: int):
     cohort = _my_cohort(cohort_id)
-    people = services.participants(cohort)
+    people = queries.roster_export(current_user, cohort, clock.now())
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Navn"), _("E-post"), _("Telefon"), _("Fødselsdato"), _("Tatt opp")])
     for application in people:
         resident = application.resident
-        writer.writerow([_csv_safe(resident.name), resident.email, resident.phone or "",
+        writer.writerow([safe_cell(resident.name), resident.email, resident.phone or "",
                          resident.birth_date.isoformat() if resident.birth_date else "",
                          clock.local(application.decided_at).date().isoformat() if application.decided_at else ""])
-    audit(current_user, "course_leader", [a.resident_id for a in people], "cohort_roster", "export",
-          clock.now(), record_id=cohort.id)
-    db.commit()
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="deltakere-{cohort.course_code}-{cohort.id}.csv"'})
-
-
-def _csv_safe(value: str) -> str:
-    """Stop spreadsheet programs from running a cell that starts like a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
@@ -375,22 +349,12 @@ def _csv_safe(value: str) -> str:
 def attendance(cohort_id: int, session_id: int):
     cohort = _my_cohort(cohort_id)
     session = _session(cohort, session_id)
-    people = services.participants(cohort)
     form = EmptyForm()
     if form.validate_on_submit():
-        ids = {a.id for a in people}
-        marks = {int(k[2:]): v for k, v in request.form.items() if k.startswith("a-") and k[2:].isdigit()
-                 and int(k[2:]) in ids}
-        services.record_attendance(current_user, session, marks, clock.now())
-        audit(current_user, "course_leader", [a.resident_id for a in people], "attendance", "change",
-              clock.now(), record_id=session.id)
-        db.commit()
+        marks = {int(k[2:]): v for k, v in request.form.items() if k.startswith("a-") and k[2:].isdigit()}
+        roster_rules.record_attendance(current_user, session, marks, clock.now())
         flash(_("Oppmøtet er lagret."), "success")
-        return redirect(url_for("leader.roster", cohort_id=cohort.id))
-    current = dict(db.execute(select(Attendance.application_id, Attendance.status)
-                              .where(Attendance.session_id == session.id)).all())
-    audit(current_user, "course_leader", [a.resident_id for a in people], "attendance", "view",
-          clock.now(), record_id=session.id)
-    db.commit()
+        return redirect(url_for("courses_leader.roster", cohort_id=cohort.id))
+    people, current = queries.attendance_page(current_user, session, clock.now())
     return render_template("courses/leader/attendance.html", cohort=cohort, session=session,
                            people=people, current=current, form=form)

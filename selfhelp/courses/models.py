@@ -2,19 +2,58 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from enum import StrEnum
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text,
+    JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text, true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.accounts.models import User
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.db import Base, UTCDateTime, vocabulary
 
-APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted", "declined", "withdrawn")
+
+class CohortState(StrEnum):
+    #: Being planned; not shown to residents.
+    DRAFT = "draft"
+    #: Open for applications.
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    FINISHED = "finished"
+
+
+class SessionKind(StrEnum):
+    WEEKLY = "weekly"
+    FOLLOWUP = "followup"
+
+
+class SessionState(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class ApplicationState(StrEnum):
+    RECEIVED = "received"
+    #: Invited to a pre-talk with a leader.
+    PRETALK = "pretalk"
+    WAITLISTED = "waitlisted"
+    ADMITTED = "admitted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    #: Absence notified in advance.
+    NOTIFIED = "notified"
+
+
+APPLICATION_STATES = tuple(ApplicationState)
 #: An application in one of these states is still open; a person has at most one per cohort.
-ACTIVE_APPLICATION_STATES = ("received", "pretalk", "waitlisted", "admitted")
-_ACTIVE_SQL = "state IN ('received', 'pretalk', 'waitlisted', 'admitted')"
+ACTIVE_APPLICATION_STATES = (ApplicationState.RECEIVED, ApplicationState.PRETALK,
+                             ApplicationState.WAITLISTED, ApplicationState.ADMITTED)
+_ACTIVE_SQL = "state IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_APPLICATION_STATES) + ")"
 
 
 class Cohort(Base):
@@ -26,7 +65,8 @@ class Cohort(Base):
     course_code: Mapped[str] = mapped_column(String(10))
     municipality_code: Mapped[str] = mapped_column(String(4), index=True)
     #: draft (being planned), published (open for applications), cancelled or finished.
-    state: Mapped[str] = mapped_column(String(12), default="draft")
+    state: Mapped[CohortState] = mapped_column(vocabulary(CohortState, length=12, name="state"),
+                                               default=CohortState.DRAFT)
     place: Mapped[str | None] = mapped_column(String(200))
     room: Mapped[str | None] = mapped_column(String(120))
     online: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -85,18 +125,21 @@ class CourseSession(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     #: weekly or followup
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[SessionKind] = mapped_column(vocabulary(SessionKind, length=10, name="kind"))
     local_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
     minutes: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: scheduled or cancelled
-    state: Mapped[str] = mapped_column(String(12), default="scheduled")
+    state: Mapped[SessionState] = mapped_column(vocabulary(SessionState, length=12, name="state"),
+                                                default=SessionState.SCHEDULED)
     #: Bumped on every change, so calendars and notices know it is a new version.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: The date before the leader moved it, shown to participants.
     moved_from: Mapped[date | None] = mapped_column(Date)
+    #: Why the leader cancelled it: shown to participants behind the login, never in an email.
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -117,7 +160,8 @@ class Application(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: received, pretalk (invited to a pre-talk), waitlisted, admitted, declined or withdrawn.
-    state: Mapped[str] = mapped_column(String(12), default="received")
+    state: Mapped[ApplicationState] = mapped_column(vocabulary(ApplicationState, length=12, name="state"),
+                                                    default=ApplicationState.RECEIVED)
     #: What the applicant wants from the course, in their own words.
     motivation: Mapped[str] = mapped_column(Text, default="")
     screening_result_id: Mapped[int | None] = mapped_column(ForeignKey("measure_results.id"))
@@ -127,6 +171,9 @@ class Application(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    #: Whether the applicant may read the reason on their course page (the leader says so only when
+    #: it holds no health details); the reason is never in an email. Earlier reasons were shown.
+    decline_reason_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
     pretalk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pretalk_note: Mapped[str | None] = mapped_column(Text)
     #: Set when a seat was given automatically from the waiting list.
@@ -151,7 +198,7 @@ class Attendance(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("course_sessions.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("course_applications.id", ondelete="CASCADE"))
     #: present, absent or notified (absence notified in advance)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[AttendanceStatus] = mapped_column(vocabulary(AttendanceStatus, length=10, name="status"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

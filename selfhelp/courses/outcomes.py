@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from selfhelp.accounts.models import User
 from selfhelp.content import get_catalogue
-from selfhelp.courses.models import Application, CourseSession
+from selfhelp.courses.models import Application, ApplicationState, CourseSession, SessionKind, SessionState
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult
 
@@ -23,9 +23,9 @@ class DueCourseQuestionnaire:
 
 def measured_sessions(sessions: list[CourseSession]) -> list[CourseSession]:
     """The first session, the last weekly session and every follow-up (not cancelled ones)."""
-    held = [s for s in sessions if s.state != "cancelled"]
-    weekly = [s for s in held if s.kind == "weekly"]
-    chosen = ([weekly[0], weekly[-1]] if weekly else []) + [s for s in held if s.kind == "followup"]
+    held = [s for s in sessions if s.state != SessionState.CANCELLED]
+    weekly = [s for s in held if s.kind == SessionKind.WEEKLY]
+    chosen = ([weekly[0], weekly[-1]] if weekly else []) + [s for s in held if s.kind == SessionKind.FOLLOWUP]
     return list(dict.fromkeys(chosen))
 
 
@@ -33,7 +33,7 @@ def due_course_questionnaires(resident: User, applications: list[Application],
                               today: date) -> dict[int, list[DueCourseQuestionnaire]]:
     """Application id -> questionnaires due now (session day reached, not yet answered)."""
     courses = get_catalogue().courses
-    admitted = [a for a in applications if a.state == "admitted"]
+    admitted = [a for a in applications if a.state == ApplicationState.ADMITTED]
     if not admitted:
         return {}
     answered = {(context, code, occasion) for context, code, occasion in db.execute(

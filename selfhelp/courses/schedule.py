@@ -8,14 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
-
+from selfhelp.clock import OSLO, holiday_name
 from selfhelp.content.model import Course
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 SKIPPED_WEEK = "skipped_week"
 #: Reason for a date the caller passed in `extra_holidays` (e.g. a local holiday).
@@ -99,11 +94,6 @@ def generate_sessions(course: Course, first_date: date, start_time: time,
     return sorted(planned, key=lambda s: s.number)
 
 
-def holiday_name(day: date) -> str | None:
-    """The name of the Norwegian public holiday on `day`, or None; plain Sundays are no holiday."""
-    return _norwegian_holidays(day.year).get(day)
-
-
 def _blocked(day: date, skipped_weeks: set[tuple[int, int]], extra: frozenset[date]) -> str | None:
     if name := holiday_name(day):
         return name
@@ -112,26 +102,6 @@ def _blocked(day: date, skipped_weeks: set[tuple[int, int]], extra: frozenset[da
     if day.isocalendar()[:2] in skipped_weeks:
         return SKIPPED_WEEK
     return None
-
-
-@lru_cache(maxsize=32)
-def _norwegian_holidays(year: int) -> dict[date, str]:
-    # include_sundays=False: in Norway every Sunday is formally a holiday and the package can list
-    # them all; only named ones (Første påskedag, Første pinsedag) should move a session.
-    try:
-        calendar = holidays.country_holidays("NO", years=year, language="no",
-                                             include_sundays=False)
-    except (NotImplementedError, TypeError):  # older package without the language or the flag
-        calendar = holidays.country_holidays("NO", years=year)
-    named = {day: _without_sunday(name) for day, name in calendar.items()}
-    return {day: name for day, name in named.items() if name}
-
-
-def _without_sunday(name: str) -> str:
-    # Belt and braces for package versions that list every Sunday ("Søndag"), also merged into
-    # real names ("Første påskedag; Søndag"): keep only the named holidays.
-    parts = [part.strip() for part in name.split(";")]
-    return "; ".join(p for p in parts if p and p.lower() not in ("søndag", "sunday"))
 
 
 def _check_naive(value: time) -> None:

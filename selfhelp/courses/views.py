@@ -10,20 +10,19 @@ from sqlalchemy.orm import selectinload
 
 from selfhelp import clock
 from selfhelp.accounts.municipalities import choices as municipality_choices
-from selfhelp.care.services import triage
 from selfhelp.content import get_catalogue
-from selfhelp.courses import admission, forms
+from selfhelp.courses import forms
 from selfhelp.courses.calendar import calendar_for
-from selfhelp.courses.models import Application, Cohort
+from selfhelp.courses.models import Application, ApplicationState, Cohort, CohortState
 from selfhelp.courses.outcomes import due_course_questionnaires
 from selfhelp.courses.queries import applications_of, next_session, open_cohorts
+from selfhelp.courses.services import admission
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
+from selfhelp.measures import services as measures
 from selfhelp.measures.definitions import get_measures
-from selfhelp.measures.answering import item_errors as answer_errors
-from selfhelp.measures.answering import after_answer, questionnaire_page
 from selfhelp.measures.scoring import IncompleteAnswers
-from selfhelp.measures.services import AlreadyAnswered, record_result
+from selfhelp.measures.questionnaire_page import after_answer, item_errors as answer_errors, questionnaire_page
 from selfhelp.security import roles_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -48,7 +47,7 @@ def _course(code: str):
 
 def _cohort(cohort_id: int) -> Cohort:
     cohort = db.get(Cohort, cohort_id)
-    if cohort is None or cohort.state == "draft":
+    if cohort is None or cohort.state == CohortState.DRAFT:
         abort(404)
     return cohort
 
@@ -107,33 +106,20 @@ def _apply(cohort, course, form, measure, guardian, item_errors):
     if guardian and not (form.guardian_name.data and form.guardian_contact.data):
         form.guardian_name.errors.append(str(REFUSALS["guardian_missing"]))
         return None
-    now = clock.now()
-    flags, needs_more_help = [], False
     try:
-        application = admission.apply(current_user, cohort, course, admission.ApplicationForm(
-            form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
-            now, clock.local(now).date())
-        if measure is not None:
-            result, flags = record_result(current_user, measure, f"cohort:{cohort.id}",
-                                          admission.screening_occasion(application),
-                                          request.form, now)
-            application.screening_result_id = result.id
-            # The application's screening is the intake: severe scores open an assessment task.
-            needs_more_help = triage(current_user, result, flags, now).needs_more_help
+        _application, answered = admission.apply_with_screening(
+            current_user, cohort, course, admission.ApplicationForm(
+                form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
+            measure, request.form, clock.now())
     except IncompleteAnswers as problem:
-        db.rollback()
         item_errors.update(answer_errors(problem))
         return None
-    except (admission.AdmissionError, AlreadyAnswered) as error:
-        db.rollback()
+    except (admission.AdmissionError, measures.AlreadyAnswered) as error:
         flash(str(REFUSALS.get(getattr(error, "code", "already_applied"), REFUSALS["already_applied"])), "error")
         return redirect(url_for("courses.mine"))
-    db.commit()
-    if flags or needs_more_help:
-        flash(_("Søknaden er sendt."), "success")
-        return after_answer(flags, needs_more_help, url_for("courses.mine"))
     flash(_("Søknaden er sendt."), "success")
-    return redirect(url_for("courses.mine"))
+    onward = after_answer(answered, url_for("courses.mine")) if answered is not None else None
+    return onward or redirect(url_for("courses.mine"))
 
 
 @bp.route("/mine")
@@ -143,7 +129,7 @@ def mine():
     applications = db.scalars(applications_of(current_user).options(
         selectinload(Application.cohort).selectinload(Cohort.sessions))).all()
     positions = admission.waitlist_positions(
-        *{a.cohort_id for a in applications if a.state == "waitlisted"})
+        *{a.cohort_id for a in applications if a.state == ApplicationState.WAITLISTED})
     due = due_course_questionnaires(current_user, applications, clock.local(now).date())
     return render_template("courses/mine.html", applications=applications, positions=positions,
                            courses=get_catalogue().courses, now=now, next_session=next_session,
@@ -162,13 +148,12 @@ def withdraw(application_id: int):
     course = _course(application.cohort.course_code)
     if request.method == "GET":
         return render_template("courses/withdraw.html", application=application, course=course,
-                               form=EmptyForm(), waitlisted=application.state == "waitlisted")
-    admitted = application.state == "admitted"
+                               form=EmptyForm(), waitlisted=application.state == ApplicationState.WAITLISTED)
+    admitted = application.state == ApplicationState.ADMITTED
     try:
         admission.withdraw(current_user, application, course, clock.now())
     except admission.AdmissionError:
         abort(400)
-    db.commit()
     flash(_("Du har meldt deg av kurset.") if admitted else _("Du har trukket søknaden."), "success")
     return redirect(url_for("courses.mine"))
 
@@ -177,7 +162,7 @@ def withdraw(application_id: int):
 def calendar(token: str):
     """A calendar subscription for one participant (calendar apps cannot log in: the link is the key)."""
     application = db.scalar(select(Application).where(Application.calendar_token == token))
-    if application is None or application.state != "admitted":
+    if application is None or application.state != ApplicationState.ADMITTED:
         abort(404)
     body = calendar_for(application, clock.now())
     return Response(body, mimetype="text/calendar; charset=utf-8",
@@ -197,5 +182,6 @@ def questionnaire(application_id: int, code: str, occasion: str):
     if measure is None or (code, occasion) not in due:
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("courses.mine"))
-    return questionnaire_page(measure, f"cohort:{application.cohort_id}", occasion,
-                              url_for("courses.mine"), program=None, back=url_for("courses.mine"))
+    return questionnaire_page(measure, lambda form: measures.answer(
+        current_user, measure, f"cohort:{application.cohort_id}", occasion, form, clock.now()),
+        url_for("courses.mine"), program=None, back=url_for("courses.mine"))

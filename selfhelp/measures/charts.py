@@ -4,6 +4,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from selfhelp.clock import local
+from selfhelp.i18n import localized
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.graph import Point, render_graph, render_table_rows
 from selfhelp.measures.models import MeasureResult
@@ -20,7 +21,7 @@ def charts_for(results: list[MeasureResult], locale: str) -> list[dict]:
         measure = measures[code]
         points = [Point(local(r.answered_at).date(), r.score) for r in rows]
         reliable = reliable_change_of(measure, rows)
-        title = measure.name.get(locale) or measure.name["nb"]
+        title = localized(measure.name, locale)
         charts.append({"measure": measure, "title": title, "reliable": reliable,
                        "svg": render_graph(measure, points, locale, title, reliable),
                        "table": render_table_rows(measure, points, locale), "latest": rows[-1]})

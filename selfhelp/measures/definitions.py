@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -16,16 +15,12 @@ from typing import Any, Literal
 
 import yaml
 
+from selfhelp.config import extra_measures_dir
+from selfhelp.i18n import DEFAULT_LANGUAGE, localized
+
 log = logging.getLogger(__name__)
 
-ENV_DIR = "SELFHELP_MEASURES_DIR"
-DEFAULT_LOCALE = "nb"
 _ITEM_KEY = re.compile(r"[a-z0-9_]+")
-
-
-def localized(texts: dict[str, str], locale: str) -> str:
-    """The text in ``locale``, falling back to bokmål (then to any text there is)."""
-    return texts.get(locale) or texts.get(DEFAULT_LOCALE) or next(iter(texts.values()), "")
 
 
 @dataclass(frozen=True)
@@ -195,9 +190,9 @@ class _Checker:
         value = self.get(data, at, key, "a mapping")
         if value is None:
             return {}
-        if DEFAULT_LOCALE not in value or not all(_KINDS["a text"](v) for v in value.values()):
+        if DEFAULT_LANGUAGE not in value or not all(_KINDS["a text"](v) for v in value.values()):
             name = ".".join(map(str, (*at, key)))
-            self.err((*at, key), f"'{name}' needs non-empty texts, at least '{DEFAULT_LOCALE}'")
+            self.err((*at, key), f"'{name}' needs non-empty texts, at least '{DEFAULT_LANGUAGE}'")
         return {str(k): str(v) for k, v in value.items()}
 
     def item_keys(self, data: dict, key: str, known: set[str]) -> tuple[str, ...]:
@@ -410,8 +405,8 @@ def builtin_dir() -> Path:
 
 def measure_dirs() -> list[Path]:
     """Built-in folder, plus the folder in ``SELFHELP_MEASURES_DIR`` when that is set."""
-    extra = os.environ.get(ENV_DIR, "").strip()
-    return [builtin_dir(), Path(extra)] if extra else [builtin_dir()]
+    extra = extra_measures_dir()
+    return [builtin_dir(), extra] if extra else [builtin_dir()]
 
 
 @cache
@@ -426,6 +421,12 @@ def get_measures() -> dict[str, Measure]:
 def get_measure(code: str) -> Measure:
     """The measure with ``code``; KeyError if there is none."""
     return get_measures()[code]
+
+
+def measure_name(code: str) -> str:
+    """The measure's name in the request's language; the code when no such measure is loaded."""
+    measure = get_measures().get(code)
+    return localized(measure.name) if measure else code
 
 
 def reset_measures() -> None:

@@ -10,9 +10,14 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
-from selfhelp.measures.definitions import Band, Measure, localized
+from selfhelp import dates
+from selfhelp.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
+from selfhelp.measures.definitions import Band, Measure
+from selfhelp.svg import element, number
 
 W, H = 420, 260  # viewBox
 X0, X1, Y0, Y1 = 36, 408, 30, 226  # plot area
@@ -25,31 +30,15 @@ MIN_LABEL_GAP = 38  # x distance between date labels
 
 _ids = itertools.count(1)
 
-TEXTS = {
-    "nb": {
-        "improved": "Pålitelig bedring", "deteriorated": "Pålitelig forverring",
-        "better_up": "↑ høyere skår er bedre", "worse_up": "↑ høyere skår betyr mer plager",
-        "cutoff": "Grense {}", "empty": "Ingen svar ennå",
-        "scale": "{name}, skala {low}–{high}, {sense}.",
-        "better": "høyere skår er bedre", "worse": "høyere skår betyr mer plager",
-        "none": "Ingen registrerte svar ennå.",
-        "one": "Én måling: skår {score} ({band}) {date}.",
-        "many": "Første skår {fs} ({fb}) {fd}; siste skår {ls} ({lb}) {ld}; {n} målinger.",
-        "cutoff_desc": "Den stiplede linjen viser grenseverdien {}.",
-    },
-    "en": {
-        "improved": "Reliable improvement", "deteriorated": "Reliable deterioration",
-        "better_up": "↑ higher score is better", "worse_up": "↑ higher score means more symptoms",
-        "cutoff": "Cut-off {}", "empty": "No answers yet",
-        "scale": "{name}, scale {low}–{high}, {sense}.",
-        "better": "higher score is better", "worse": "higher score means more symptoms",
-        "none": "No answers recorded yet.",
-        "one": "One measurement: score {score} ({band}) on {date}.",
-        "many": "First score {fs} ({fb}) on {fd}; latest score {ls} ({lb}) on {ld}; "
-                "{n} measurements.",
-        "cutoff_desc": "The dashed line marks the cut-off {}.",
-    },
-}
+
+
+def _reliable_words(kind: str) -> str:
+    return {"improved": _("Pålitelig bedring"), "deteriorated": _("Pålitelig forverring")}[kind]
+
+
+def _higher_means() -> dict[bool, str]:
+    """What a higher score means, by measure.higher_is_better."""
+    return {True: _("høyere skår er bedre"), False: _("høyere skår betyr mer plager")}
 
 
 @dataclass(frozen=True)
@@ -61,36 +50,16 @@ class Point:
 
 def _lang(locale: str) -> str:
     lang = (locale or "").replace("-", "_").split("_")[0].lower()
-    return lang if lang in TEXTS else "nb"
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _el(tag: str, content: str = "", **attrs: object) -> Markup:
-    """One element; attribute names use ``_`` for ``-`` (``class_`` for ``class``); all escaped."""
-    attributes = Markup("").join(
-        Markup(' {}="{}"').format(Markup(k.rstrip("_").replace("_", "-")), v)
-        for k, v in attrs.items() if v is not None
-    )
-    if content == "":
-        return Markup("<{}{}/>").format(Markup(tag), attributes)
-    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, content)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _text(x: float, y: float, content: str, size: int = 12, **attrs: object) -> Markup:
-    return _el("text", content, x=_num(x), y=_num(y), font_size=size, fill=TEXT, **attrs)
+    return element("text", content, x=number(x), y=number(y), font_size=size, fill=TEXT, **attrs)
 
 
 def day_month(when: date) -> str:
     """Axis date, e.g. ``2.3.``"""
     return f"{when.day}.{when.month}."
-
-
-def full_date(when: date) -> str:
-    """Date in words and tables, e.g. ``2.3.2025``."""
-    return f"{when.day}.{when.month}.{when.year}"
 
 
 class _Scale:
@@ -125,7 +94,7 @@ def _bands(measure: Measure, scale: _Scale, lang: str) -> list[Markup]:
         top = scale.y(min(band.max + 0.5, measure.range_max))
         bottom = scale.y(max(band.min - 0.5, measure.range_min))
         fill = BAND_FILLS[min(band.severity, len(BAND_FILLS) - 1)]
-        out.append(_el("rect", x=X0, y=_num(top), width=X1 - X0, height=_num(bottom - top),
+        out.append(element("rect", x=X0, y=number(top), width=X1 - X0, height=number(bottom - top),
                        fill=fill, class_=f"band band-severity-{band.severity}"))
         if bottom - top >= 15:
             out.append(_text(X1 - 4, top + 12, localized(band.label, lang), 11,
@@ -135,23 +104,23 @@ def _bands(measure: Measure, scale: _Scale, lang: str) -> list[Markup]:
 
 def _axes(measure: Measure, scale: _Scale, lang: str) -> list[Markup]:
     step = _nice_step(scale.span)
-    out = [_el("line", x1=X0, y1=Y0, x2=X0, y2=Y1, stroke=TEXT, class_="axis"),
-           _el("line", x1=X0, y1=Y1, x2=X1, y2=Y1, stroke=TEXT, class_="axis")]
+    out = [element("line", x1=X0, y1=Y0, x2=X0, y2=Y1, stroke=TEXT, class_="axis"),
+           element("line", x1=X0, y1=Y1, x2=X1, y2=Y1, stroke=TEXT, class_="axis")]
     first_tick = -(-measure.range_min // step) * step
     for tick in range(first_tick, measure.range_max + 1, step):
         y = scale.y(tick)
-        out.append(_el("line", x1=X0 - 4, y1=_num(y), x2=X0, y2=_num(y), stroke=TEXT))
+        out.append(element("line", x1=X0 - 4, y1=number(y), x2=X0, y2=number(y), stroke=TEXT))
         out.append(_text(X0 - 6, y + 4, str(tick), 11, text_anchor="end", class_="tick"))
-    note = TEXTS[lang]["better_up" if measure.higher_is_better else "worse_up"]
+    note = "↑ " + _higher_means()[measure.higher_is_better]
     out.append(_text(X0, Y0 - 12, note, 11, class_="axis-note"))
     if measure.cutoff:
-        y = _num(scale.y(measure.cutoff.score - 0.5))  # between the last non-case and first case
-        out.append(_el("line", x1=X0, y1=y, x2=X1, y2=y, stroke=TEXT, stroke_width=1.5,
+        y = number(scale.y(measure.cutoff.score - 0.5))  # between the last non-case and first case
+        out.append(element("line", x1=X0, y1=y, x2=X1, y2=y, stroke=TEXT, stroke_width=1.5,
                        stroke_dasharray="6 4", class_="cutoff"))
         # Legend top right, where no point can cover it: a dash sample and "Grense 10".
-        out.append(_el("line", x1=X1 - 90, y1=Y0 - 16, x2=X1 - 68, y2=Y0 - 16, stroke=TEXT,
+        out.append(element("line", x1=X1 - 90, y1=Y0 - 16, x2=X1 - 68, y2=Y0 - 16, stroke=TEXT,
                        stroke_width=1.5, stroke_dasharray="6 4"))
-        out.append(_text(X1, Y0 - 12, TEXTS[lang]["cutoff"].format(measure.cutoff.score), 11,
+        out.append(_text(X1, Y0 - 12, _("Grense %(score)s", score=measure.cutoff.score), 11,
                          text_anchor="end", class_="cutoff-label"))
     return out
 
@@ -172,15 +141,15 @@ def _series(measure: Measure, points: list[Point], scale: _Scale, lang: str,
     halo = {"stroke": "#ffffff", "stroke_width": 3, "paint_order": "stroke"}
     out = []
     if len(points) > 1:
-        coords = " ".join(f"{_num(x)},{_num(y)}" for x, y in zip(xs, ys))
-        out.append(_el("polyline", points=coords, fill="none", stroke=LINE, stroke_width=2.5,
+        coords = " ".join(f"{number(x)},{number(y)}" for x, y in zip(xs, ys))
+        out.append(element("polyline", points=coords, fill="none", stroke=LINE, stroke_width=2.5,
                        stroke_linejoin="round", class_="score-line"))
     shown = _date_labels(xs)
     for i, (point, x, y) in enumerate(zip(points, xs, ys)):
         band = localized(measure.band_for(point.score).label, lang)
-        tip = f"{full_date(point.when)}: {point.score} ({band})"
+        tip = f"{dates.day_short(point.when)}: {point.score} ({band})"
         tip += f" – {point.label}" if point.label else ""
-        out.append(_el("circle", _el("title", tip), cx=_num(x), cy=_num(y), r=5, fill=LINE,
+        out.append(element("circle", element("title", tip), cx=number(x), cy=number(y), r=5, fill=LINE,
                        stroke="#ffffff", stroke_width=1.5, class_="score-point"))
         label_y = y - 9 if y - 9 > Y0 + 10 else y + 19
         out.append(_text(x, label_y, str(point.score), 13, text_anchor="middle",
@@ -193,7 +162,7 @@ def _series(measure: Measure, points: list[Point], scale: _Scale, lang: str,
         anchor = "end" if x > (X0 + X1) / 2 else "start"
         x += -10 if anchor == "end" else 10
         y = y + 24 if y + 24 < Y1 - 4 else y - 26
-        out.append(_el("text", TEXTS[lang][reliable], x=_num(x), y=_num(y), font_size=12,
+        out.append(element("text", _reliable_words(reliable), x=number(x), y=number(y), font_size=12,
                        font_weight="bold", fill=MARKER[reliable], text_anchor=anchor,
                        class_=f"reliable reliable-{reliable}", **halo))
     return out
@@ -203,28 +172,34 @@ def describe(measure: Measure, points: list[Point], locale: str,
              reliable: str | None = None) -> str:
     """The graph in words (used as its ``<desc>``)."""
     lang = _lang(locale)
-    t = TEXTS[lang]
-    points = sorted(points, key=lambda p: p.when)
-    sense = t["better" if measure.higher_is_better else "worse"]
-    words = [t["scale"].format(name=measure.code, low=measure.range_min, high=measure.range_max,
-                               sense=sense)]
+    with force_locale(lang):
+        return _describe(measure, sorted(points, key=lambda p: p.when), lang, reliable)
+
+
+def _describe(measure: Measure, points: list[Point], lang: str, reliable: str | None) -> str:
+    words = [_("%(name)s, skala %(low)s–%(high)s, %(sense)s.", name=measure.code,
+               low=measure.range_min, high=measure.range_max,
+               sense=_higher_means()[measure.higher_is_better])]
 
     def band(p: Point) -> str:
         return localized(measure.band_for(p.score).label, lang)
 
     if not points:
-        words.append(t["none"])
+        words.append(_("Ingen registrerte svar ennå."))
     elif len(points) == 1:
         p = points[0]
-        words.append(t["one"].format(score=p.score, band=band(p), date=full_date(p.when)))
+        words.append(_("Én måling: skår %(score)s (%(band)s) %(date)s.", score=p.score,
+                       band=band(p), date=dates.day_short(p.when)))
     else:
         f, last = points[0], points[-1]
-        words.append(t["many"].format(fs=f.score, fb=band(f), fd=full_date(f.when), ls=last.score,
-                                      lb=band(last), ld=full_date(last.when), n=len(points)))
+        words.append(_("Første skår %(fs)s (%(fb)s) %(fd)s; siste skår %(ls)s (%(lb)s) %(ld)s; "
+                       "%(n)s målinger.", fs=f.score, fb=band(f), fd=dates.day_short(f.when),
+                       ls=last.score, lb=band(last), ld=dates.day_short(last.when), n=len(points)))
     if measure.cutoff:
-        words.append(t["cutoff_desc"].format(measure.cutoff.score))
+        words.append(_("Den stiplede linjen viser grenseverdien %(score)s.",
+                       score=measure.cutoff.score))
     if reliable in MARKER and len(points) > 1:
-        words.append(t[reliable] + ".")
+        words.append(_reliable_words(reliable) + ".")
     return " ".join(words)
 
 
@@ -235,20 +210,26 @@ def render_graph(measure: Measure, points: list[Point], locale: str, title: str,
     points = sorted(points, key=lambda p: p.when)
     for p in points:
         measure.band_for(p.score)  # ValueError early for a score outside the range
+    with force_locale(lang):
+        return _svg(measure, points, lang, title, reliable)
+
+
+def _svg(measure: Measure, points: list[Point], lang: str, title: str,
+         reliable: str | None) -> Markup:
     scale = _Scale(measure, points)
     uid = f"measure-graph-{next(_ids)}"
-    parts = [_el("title", title, id=f"{uid}-title"),
-             _el("desc", describe(measure, points, lang, reliable), id=f"{uid}-desc"),
+    parts = [element("title", title, id=f"{uid}-title"),
+             element("desc", _describe(measure, points, lang, reliable), id=f"{uid}-desc"),
              *_bands(measure, scale, lang), *_axes(measure, scale, lang)]
     if points:
         parts += _series(measure, points, scale, lang, reliable)
     else:
-        parts.append(_text((X0 + X1) / 2, (Y0 + Y1) / 2, TEXTS[lang]["empty"], 14,
+        parts.append(_text((X0 + X1) / 2, (Y0 + Y1) / 2, _("Ingen svar ennå"), 14,
                            text_anchor="middle", class_="empty"))
-    return _el("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
-               viewBox=f"0 0 {W} {H}", width="100%", preserveAspectRatio="xMidYMid meet",
-               role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="measure-graph",
-               font_family="sans-serif")
+    return element("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
+                   viewBox=f"0 0 {W} {H}", width="100%", preserveAspectRatio="xMidYMid meet",
+                   role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="measure-graph",
+                   font_family="sans-serif")
 
 
 def render_table_rows(measure: Measure, points: list[Point], locale: str) -> list[dict]:
@@ -257,7 +238,7 @@ def render_table_rows(measure: Measure, points: list[Point], locale: str) -> lis
     rows = []
     for p in sorted(points, key=lambda p: p.when):
         band: Band = measure.band_for(p.score)
-        rows.append({"date": p.when, "date_text": full_date(p.when), "score": p.score,
+        rows.append({"date": p.when, "date_text": dates.day_short(p.when), "score": p.score,
                      "band": localized(band.label, lang), "severity": band.severity,
                      "label": p.label})
     return rows

@@ -1,6 +1,7 @@
 """Recording questionnaire answers: score them, store them, raise risk flags."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,12 +10,22 @@ from sqlalchemy.exc import IntegrityError
 from selfhelp.accounts.models import User
 from selfhelp.db import db
 from selfhelp.measures.definitions import Measure
-from selfhelp.measures.models import MeasureResult, RiskFlag
+from selfhelp.measures.models import FlagReason, FlagState, MeasureResult, RiskFlag
 from selfhelp.measures.scoring import change, parse_answers, score
 
 
 class AlreadyAnswered(Exception):
     """This questionnaire was already answered for this occasion."""
+
+
+@dataclass
+class Answered:
+    """A stored questionnaire and what it set off."""
+    result: MeasureResult
+    #: Risk flags the answers raised (the person is shown the crisis page).
+    flags: list[RiskFlag] = field(default_factory=list)
+    #: Severe scores at intake: more than self-help may be needed (care.services.triage).
+    needs_more_help: bool = False
 
 
 def results_of(resident: User, context: str | None = None) -> list[MeasureResult]:
@@ -48,19 +59,20 @@ def record_result(resident: User, measure: Measure, context: str, occasion: str,
         resident_id=resident.id, measure_code=measure.code, context=context, occasion=occasion,
         answers=answers, raw_score=scored.raw, score=scored.total, severity=scored.band.severity,
         is_case=scored.is_case, answered_at=now)
-    db.add(result)
     try:
-        db.flush()
+        with db.begin_nested():  # a refused insert leaves the rest of the transaction as it was
+            db.add(result)
+            db.flush()
     except IntegrityError as error:
-        # A double submit: the other request stored this occasion first (the caller rolls back).
+        # A double submit: the other request stored this occasion first.
         raise AlreadyAnswered() from error
-    flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason="self_harm_item",
-                      score=scored.total, item_value=answers[item], raised_at=now, state="open")
+    flags = [RiskFlag(resident_id=resident.id, result_id=result.id, reason=FlagReason.SELF_HARM_ITEM,
+                      score=scored.total, item_value=answers[item], raised_at=now, state=FlagState.OPEN)
              for item in scored.risk_items]
     if measure.code in DETERIORATION_MEASURES and _newly_deteriorated(resident, measure, context, result):
         flags.append(RiskFlag(resident_id=resident.id, result_id=result.id,
-                              reason="reliable_deterioration", score=scored.total, raised_at=now,
-                              state="open"))
+                              reason=FlagReason.RELIABLE_DETERIORATION, score=scored.total, raised_at=now,
+                              state=FlagState.OPEN))
     from selfhelp.care.chain import assign_owner  # care reads many domains; measures is below them
 
     for flag in flags:
@@ -68,6 +80,13 @@ def record_result(resident: User, measure: Measure, context: str, occasion: str,
     db.add_all(flags)
     db.flush()
     return result, flags
+
+
+def answer(resident: User, measure: Measure, context: str, occasion: str, form,
+           now: datetime) -> Answered:
+    """`record_result` for a questionnaire page: the stored result with the flags it raised."""
+    result, flags = record_result(resident, measure, context, occasion, form, now)
+    return Answered(result, flags)
 
 
 #: Reliable deterioration on these raises a flag (PRODUCT.md: PHQ-9 up by 6, GAD-7 up by 4).

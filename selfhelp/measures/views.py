@@ -1,4 +1,5 @@
-"""The resident's own results over time, and the calm page shown after a risk answer."""
+"""The resident's own results over time and the calm page shown after a risk answer. The
+questionnaire page that programs and courses show is `selfhelp.measures.questionnaire_page`."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -8,8 +9,7 @@ from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.measures.charts import charts_for
 from selfhelp.measures.services import results_of
 from selfhelp.i18n import current_locale
-from selfhelp.security import roles_required
-from selfhelp.urls import safe_next
+from selfhelp.security import roles_required, safe_next
 
 bp = Blueprint("measures", __name__)
 

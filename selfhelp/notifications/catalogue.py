@@ -3,6 +3,8 @@
 Residents and staff choose per topic (a few kinds that belong together) whether they want it by
 email/SMS; muted kinds still appear in the notification centre. Safety-related messages and
 session changes cannot be muted, and session changes less than 24 hours away ignore quiet hours.
+Account mail (a confirmation or reset link, an invitation) is a reply to what the person just
+did: it always goes by email at once, whatever the settings, and is not listed in the centre.
 """
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
     Topic("overdue", "staff", _l("Daglig oversikt over tilbakemeldinger som er over fristen")),
     Topic("safety", "staff", _l("Risikovarsler og eskaleringer"), can_mute=False),
     Topic("digest", "any", _l("Daglig sammendrag"), can_mute=False),
+    Topic("account", "any", _l("Kontoen din: bekreftelse, nytt passord og invitasjon"),
+          can_mute=False),
 )}
 
 
@@ -42,6 +46,9 @@ class Kind:
     can_digest: bool = True
     #: A session change: inside quiet hours it still goes out when the session is < 24 h away.
     urgent_when_soon: bool = False
+    #: Account mail: by email at once whatever the settings (no quiet hours, digest or SMS), not
+    #: in the notification centre, and its secret (the link's token) is dropped once sent.
+    transactional: bool = False
 
     @property
     def can_mute(self) -> bool:
@@ -69,6 +76,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("risk_escalation", "safety", can_digest=False),
     Kind("risk_reminder", "safety", can_digest=False),
     Kind("daily_digest", "digest", can_digest=False),
+    Kind("verify_email", "account", can_digest=False, transactional=True),
+    Kind("reset_password", "account", can_digest=False, transactional=True),
+    Kind("staff_invitation", "account", can_digest=False, transactional=True),
+    Kind("signup_attempt", "account", can_digest=False, transactional=True),
 )}
 
 

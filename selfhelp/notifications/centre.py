@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from selfhelp.db import db
-from selfhelp.notifications.models import Notification
+from selfhelp.notifications.models import Notification, NotificationState
 
 PAGE_SIZE = 30
 
@@ -19,7 +19,7 @@ PAGE_SIZE = 30
 def _mine(user_id: int):
     """Shown once delivery has rendered it; hidden again if it was called off (cancelled)."""
     return ((Notification.recipient_id == user_id) & Notification.shown_at.is_not(None)
-            & (Notification.state != "cancelled"))
+            & (Notification.state != NotificationState.CANCELLED))
 
 
 def unread_count(user_id: int) -> int:

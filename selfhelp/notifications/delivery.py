@@ -1,7 +1,8 @@
 """Sending the outbox: handle one due notification at a time.
 
-Each row goes through three short transactions: CLAIM it with a conditional UPDATE (pending and
-due -> sending, stamped with this worker), DELIVER it with no transaction open, RECORD the outcome.
+Each row goes through three short transactions (each a `unit_of_work`): CLAIM it with a
+conditional UPDATE (pending and due -> sending, stamped with this worker), DELIVER it with no
+transaction open, RECORD the outcome. An in-app row sends nothing: claim and record are one.
 The claim is the lock: two schedulers never send the same row, and a crash leaves the row in
 "sending", where another worker reclaims it after STUCK_AFTER. That makes delivery at-least-once
 only for a worker that dies between the mail server's "accepted" and the record; the Message-ID
@@ -25,15 +26,15 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from selfhelp.accounts.models import User
-from selfhelp.db import db, get_database
+from selfhelp.channels.email import MailConnection, build_message, render_email, render_subject
+from selfhelp.channels.sms import get_sms_backend
+from selfhelp.db import db, get_database, unit_of_work
 from selfhelp.i18n import LANGUAGES
-from selfhelp.notifications.email import MailConnection, build_message, render_email, render_subject
 from selfhelp.notifications.catalogue import kind_of
-from selfhelp.notifications.kinds import Gone, UnknownKind, build_context, link
-from selfhelp.notifications.preferences import Decision, decide, settings_for, unsubscribe_token
+from selfhelp.notifications.kinds import Gone, UnknownKind, build_context, link, without_secret
 from selfhelp.notifications.models import Notification
-from selfhelp.notifications.sms import get_sms_backend
+from selfhelp.notifications.preferences import Decision, decide, settings_for, unsubscribe_token
+from selfhelp.notifications.registry import people
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,8 @@ def send_due(now: datetime, *, worker: str, limit: int = 200,
              stop: Callable[[], bool] | None = None) -> DeliveryReport:
     """Send up to `limit` due notifications, one claim-deliver-record cycle each.
 
-    Uses its own database session and commits per row, so it may run in any app context.
-    `stop` is checked between rows (the scheduler sets it on SIGTERM).
+    Uses its own database session and one unit of work per step of a row, so it may run in any
+    app context. `stop` is checked between rows (the scheduler sets it on SIGTERM).
     """
     report = DeliveryReport()
     started = time.monotonic()
@@ -100,13 +101,16 @@ def send_due(now: datetime, *, worker: str, limit: int = 200,
         while report.handled < limit and not (stop and stop()):
             if time.monotonic() - started > PASS_BUDGET_SECONDS:
                 break
-            n = session.scalars(claim_stuck).first() if look_for_stuck else None
-            look_for_stuck = n is not None
-            n = n or session.scalars(claim_due).first()
+            with unit_of_work(session):  # the claim is durable before any work is done
+                n = session.scalars(claim_stuck).first() if look_for_stuck else None
+                look_for_stuck = n is not None
+                n = n or session.scalars(claim_due).first()
+                if n is not None and n.channel == "in_app":  # nothing leaves: record it at once
+                    outcome = _show_in_app(session, n, now, worker)
             if n is None:
-                session.commit()
                 break
-            outcome = _handle(session, mail, n, now, worker)
+            if n.channel != "in_app":
+                outcome = _send(session, mail, n, now, worker)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
@@ -145,51 +149,79 @@ class _Prepared:
     #: The outbox row's context plus the rendered title and link the notification centre shows.
     context: dict
     send: Callable[[], None] | None = None
+    #: Listed in the notification centre (account mail is not).
+    in_centre: bool = True
 
 
-def _handle(session: Session, mail: MailConnection, n: Notification, now: datetime,
-            worker: str) -> str:
-    """Deliver a claimed row and record the outcome; returns the DeliveryReport field to count."""
-    if n.channel != "in_app":  # in-app rows: nothing leaves, so claim and record in one commit
-        session.commit()  # the claim is durable before any work is done
+def _show_in_app(session: Session, n: Notification, now: datetime, worker: str) -> str:
+    """Render and record a claimed in-app row inside the claim's unit of work."""
     try:
         if n.attempts >= MAX_ATTEMPTS:
             raise _Skip("failed", n.last_error or "too many attempts")
-        prepared = _prepare(session, mail, n, now)
-        if prepared.send is not None:
-            session.commit()  # no transaction stays open while we talk to the mail server
-        decision = prepared.decision
-        if decision.action == "later":  # quiet hours: not a failed try, just not yet
-            return _record(session, n, now, worker, "deferred", state="pending",
-                           next_attempt_at=decision.not_before, context=prepared.context,
-                           shown_at=n.shown_at or now)
-        if decision.action == "digest":
-            return _record(session, n, now, worker, "held", state="digest", channel="in_app",
-                           context=prepared.context, shown_at=n.shown_at or now)
-        if prepared.send is not None:
-            prepared.send()
+        with session.begin_nested():  # a failed render must not undo the claim
+            prepared = _prepare(session, n, now)
     except _Skip as skip:
-        log.info("notification %s %s: %s", n.id, skip.state, skip)
-        return _record(session, n, now, worker, skip.state, state=skip.state, last_error=str(skip))
+        return _record_skip(session, n, now, worker, skip)
     except Exception as error:  # noqa: BLE001 - any failure of one row must not stop the queue
-        session.rollback()
-        if n.channel == "in_app":  # the rollback undid the uncommitted claim: take it again
-            session.execute(_claim_statement((Notification.id == n.id) & (Notification.state == "pending"),
-                                             now, worker))
         return _record_failure(session, n, now, worker, error)
+    return _record_prepared(session, n, now, worker, prepared)
+
+
+def _send(session: Session, mail: MailConnection, n: Notification, now: datetime,
+          worker: str) -> str:
+    """Deliver a claimed row by email or SMS and record the outcome; returns the DeliveryReport
+    field to count."""
+    try:
+        with unit_of_work(session):
+            if n.attempts >= MAX_ATTEMPTS:
+                raise _Skip("failed", n.last_error or "too many attempts")
+            prepared = _prepare(session, n, now, mail)
+            if prepared.send is None:  # deferred, held for the digest or in-app by choice
+                return _record_prepared(session, n, now, worker, prepared)
+        # No transaction stays open while we talk to the mail server.
+        prepared.send()
+    except _Skip as skip:
+        with unit_of_work(session):
+            return _record_skip(session, n, now, worker, skip)
+    except Exception as error:  # noqa: BLE001 - any failure of one row must not stop the queue
+        with unit_of_work(session):
+            return _record_failure(session, n, now, worker, error)
+    with unit_of_work(session):
+        return _record_prepared(session, n, now, worker, prepared)
+
+
+def _record_prepared(session: Session, n: Notification, now: datetime, worker: str,
+                     prepared: _Prepared) -> str:
+    decision = prepared.decision
+    shown_at = (n.shown_at or now) if prepared.in_centre else None
+    if decision.action == "later":  # quiet hours: not a failed try, just not yet
+        return _record(session, n, now, worker, "deferred", state="pending",
+                       next_attempt_at=decision.not_before, context=prepared.context,
+                       shown_at=shown_at)
+    if decision.action == "digest":
+        return _record(session, n, now, worker, "held", state="digest", channel="in_app",
+                       context=prepared.context, shown_at=shown_at)
     return _record(session, n, now, worker, "sent", state="sent", sent_at=now,
-                   channel=decision.channel, context=prepared.context, shown_at=n.shown_at or now)
+                   channel=decision.channel, context=prepared.context, shown_at=shown_at)
 
 
-def _prepare(session: Session, mail: MailConnection, n: Notification, now: datetime) -> _Prepared:
+def _record_skip(session: Session, n: Notification, now: datetime, worker: str,
+                 skip: _Skip) -> str:
+    log.info("notification %s %s: %s", n.id, skip.state, skip)
+    # A cancelled row keeps no secret; a failed one keeps it (sealed) for the admin's retry.
+    extra = {"context": without_secret(n.context)} if skip.state == "cancelled" else {}
+    return _record(session, n, now, worker, skip.state, state=skip.state, last_error=str(skip),
+                   **extra)
+
+
+def _prepare(session: Session, n: Notification, now: datetime,
+             mail: MailConnection | None = None) -> _Prepared:
     """Render the message and decide, by the recipient's settings, how it goes (reads only)."""
-    # Only the columns needed: loading a whole User also loads its roles and municipalities.
-    recipient = session.execute(select(User.name, User.email, User.phone, User.locale, User.active)
-                                .where(User.id == n.recipient_id)).first()
+    recipient = people().recipient(session, n.recipient_id)
     if not recipient or not recipient.active or not recipient.email:
         raise _Skip("cancelled", "recipient account closed or deactivated")
     locale = recipient.locale or "nb"
-    first_name = recipient.name.split()[0] if recipient.name else ""  # as User.first_name
+    first_name = recipient.first_name
     kind = kind_of(n.kind)
     topic = kind.topic if kind.can_mute else None
     try:
@@ -201,12 +233,15 @@ def _prepare(session: Session, mail: MailConnection, n: Notification, now: datet
                 context["unsubscribe_text"] = gettext("Vil du ikke få slike e-poster? Slå dem av her:")
         soon_at = context.pop("soon_at", None)
         subject = render_subject(n.kind, locale, **context)
-        shown = {**n.context, "title": _titles(session, n, first_name, now, locale, subject),
-                 "link": context["link"]}
-        if n.channel == "in_app":  # the domain asked for the notification centre only
-            return _Prepared(Decision("in_app", "in_app"), shown)
-        decision = decide(kind, settings_for(session, n.recipient_id), now,
-                          has_phone=bool(recipient.phone), soon_at=soon_at)
+        if kind.transactional:  # account mail: by email now; neither its link nor a title is kept
+            shown, decision = without_secret(n.context), Decision("send", "email")
+        else:
+            shown = {**n.context, "title": _titles(session, n, first_name, now, locale, subject),
+                     "link": context["link"]}
+            if n.channel == "in_app":  # the domain asked for the notification centre only
+                return _Prepared(Decision("in_app", "in_app"), shown)
+            decision = decide(kind, settings_for(session, n.recipient_id), now,
+                              has_phone=bool(recipient.phone), soon_at=soon_at)
         if decision.action != "send":
             return _Prepared(decision, shown)
         _subject, text, html = render_email(n.kind, locale, **context)
@@ -214,7 +249,7 @@ def _prepare(session: Session, mail: MailConnection, n: Notification, now: datet
         raise _Skip("cancelled", str(gone)) from None
     except (UnknownKind, TemplateNotFound) as missing:
         raise _Skip("failed", f"no templates for kind {missing}") from None
-    if n.channel == "sms" and recipient.phone:  # the domain asked for a text message
+    if n.channel == "sms" and recipient.phone and not kind.transactional:  # the domain asked for SMS
         decision = Decision("send", "sms")
     if decision.channel == "sms":
         backend = get_sms_backend()
@@ -233,7 +268,9 @@ def _prepare(session: Session, mail: MailConnection, n: Notification, now: datet
     if topic:  # RFC 8058: mail programs show an "unsubscribe" button that works in one click
         msg["List-Unsubscribe"] = f"<{context['unsubscribe_link']}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return _Prepared(decision, shown, lambda: mail.send(msg, f"{n.id}-{n.kind}"))
+    assert mail is not None, "an email is prepared only with a mail connection"
+    return _Prepared(decision, shown, lambda: mail.send(msg, f"{n.id}-{n.kind}"),
+                     in_centre=not kind.transactional)
 
 
 def _titles(session: Session, n: Notification, first_name: str, now: datetime, locale: str,
@@ -251,13 +288,12 @@ def _titles(session: Session, n: Notification, first_name: str, now: datetime, l
 
 def _record(session: Session, n: Notification, now: datetime, worker: str, outcome: str,
             **values: object) -> str:
-    """Write the outcome if the claim is still ours, and commit."""
+    """Write the outcome if the claim is still ours (the caller's unit of work commits it)."""
     still_ours = session.execute(
         update(Notification).where(Notification.id == n.id, Notification.state == "sending",
                                    Notification.claimed_by == worker,
                                    Notification.claimed_at == now)
         .values(**values).execution_options(synchronize_session=False)).rowcount == 1
-    session.commit()
     if not still_ours:  # another worker took it over as stuck; its record wins
         log.warning("notification %s: claim lost before recording %s", n.id, outcome)
     return outcome

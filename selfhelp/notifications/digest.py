@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from selfhelp.clock import local, wall_clock
 from selfhelp.db import db
-from selfhelp.notifications.models import Notification, NotificationSettings
+from selfhelp.notifications.models import (
+    Channel, Notification, NotificationSettings, NotificationState,
+)
 from selfhelp.notifications.preferences import defaults, digest_hour
 
 
@@ -23,7 +25,7 @@ def plan_daily_digests(now: datetime) -> int:
     from before it; what arrives after the digest hour waits for tomorrow's."""
     N = Notification
     held = db.execute(select(N.recipient_id, func.min(N.due_at))
-                      .where(N.state == "digest").group_by(N.recipient_id)).all()
+                      .where(N.state == NotificationState.DIGEST).group_by(N.recipient_id)).all()
     if not held:
         return 0
     recipients = [recipient for recipient, _first in held]
@@ -41,13 +43,13 @@ def plan_daily_digests(now: datetime) -> int:
         try:
             with db.begin_nested():
                 digest = N(recipient_id=recipient, kind="daily_digest", occurrence=occurrence,
-                           due_at=digest_at, created_at=now, context={}, state="pending",
-                           channel="email", attempts=0)
+                           due_at=digest_at, created_at=now, context={}, state=NotificationState.PENDING,
+                           channel=Channel.EMAIL, attempts=0)
                 db.add(digest)
                 db.flush()
                 count = db.execute(update(N).where(
-                    N.recipient_id == recipient, N.state == "digest", N.due_at < digest_at)
-                    .values(state="sent", sent_at=now)).rowcount
+                    N.recipient_id == recipient, N.state == NotificationState.DIGEST, N.due_at < digest_at)
+                    .values(state=NotificationState.SENT, sent_at=now)).rowcount
                 digest.context = {"count": count}
         except IntegrityError:  # another scheduler made it a moment ago
             continue

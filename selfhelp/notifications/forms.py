@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from selfhelp.forms import MultiCheckboxField
 
@@ -30,7 +30,5 @@ class SettingsForm(FlaskForm):
         self._has_phone = has_phone
 
     def validate_channel(self, field):
-        from wtforms.validators import ValidationError
-
         if field.data == "sms" and not self._has_phone:
             raise ValidationError(_l("Du har ikke lagt inn et mobilnummer, så vi kan ikke sende SMS."))

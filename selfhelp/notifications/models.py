@@ -4,11 +4,30 @@ claims one row at a time with a conditional UPDATE, so it is never sent by two w
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.db import Base, UTCDateTime, vocabulary
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    #: Only the notification centre: nothing leaves the platform.
+    IN_APP = "in_app"
+
+
+class NotificationState(StrEnum):
+    PENDING = "pending"
+    #: Claimed by a worker.
+    SENDING = "sending"
+    SENT = "sent"
+    #: Held for the recipient's daily digest.
+    DIGEST = "digest"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Notification(Base):
@@ -26,13 +45,15 @@ class Notification(Base):
     #: Which event, e.g. "session:12:v2"; with recipient and kind it makes the message unique.
     occurrence: Mapped[str] = mapped_column(String(80))
     #: email, sms or in_app.
-    channel: Mapped[str] = mapped_column(String(10), default="email")
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, length=10, name="channel"),
+                                             default=Channel.EMAIL)
     #: Values the template needs (dates, links) — never health details.
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: pending, sending, sent, digest (held for the recipient's daily digest), failed or cancelled.
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[NotificationState] = mapped_column(
+        vocabulary(NotificationState, length=10, name="state"), default=NotificationState.PENDING)
     #: Delivery tries that did not succeed (failures, and claims lost to a crashed worker).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,7 +80,8 @@ class NotificationSettings(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     #: email, sms or in_app (only the notification centre; safety and session changes still mail).
-    channel: Mapped[str] = mapped_column(String(10), default="email")
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, length=10, name="channel"),
+                                             default=Channel.EMAIL)
     #: Topic names (notifications/catalogue.py) not wanted by email/SMS.
     muted: Mapped[list] = mapped_column(JSON, default=list)
     #: Collect what can wait into one email a day, sent when quiet hours end.

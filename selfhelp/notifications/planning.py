@@ -1,4 +1,5 @@
-"""Planning: each domain finds the notifications that are due and adds them to the outbox.
+"""Planning: run every planner the domains registered (selfhelp/notifications/registry.py), then
+the daily digests, each in its own unit of work.
 
 Planners only add rows (INSERT ... ON CONFLICT DO NOTHING on recipient, kind and occurrence), so
 running them again, or from two schedulers at once, never creates a second copy. Sending is
@@ -9,29 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from selfhelp.care.jobs import plan_care_notices
-from selfhelp.checkins.jobs import plan_guide_notices
-from selfhelp.courses.jobs import plan_session_reminders
-from selfhelp.db import db
+from selfhelp.db import unit_of_work
 from selfhelp.notifications.delivery import DeliveryReport, send_everything_due
 from selfhelp.notifications.digest import plan_daily_digests
-from selfhelp.programs.jobs import plan_program_notices
+from selfhelp.notifications.registry import registry
 
-PLANNERS: list[tuple[str, Callable[[datetime], int]]] = [
-    ("session reminders", plan_session_reminders),
-    ("program notices", plan_program_notices),
-    ("guide notices", plan_guide_notices),
-    ("risk flags and escalations", plan_care_notices),
-    ("daily digests", plan_daily_digests),
-]
+DIGESTS = "daily digests"
 
 
 def plan_everything(now: datetime) -> dict[str, int]:
-    """Run every planner for this instant; each commits on its own."""
+    """Run every planner for this instant, the daily digests last; each commits on its own."""
+    planners = {**registry().planners, DIGESTS: plan_daily_digests}
     added = {}
-    for name, planner in PLANNERS:
-        added[name] = planner(now)
-        db.commit()
+    for name, planner in planners.items():
+        with unit_of_work():
+            added[name] = planner(now)
     return added
 
 
@@ -40,7 +33,7 @@ def plan_and_send(now: Callable[[], datetime], worker: str) -> tuple[dict[str, i
     added = plan_everything(now())
     report = send_everything_due(now, worker=worker)
     if report.held:
-        added["daily digests"] += plan_daily_digests(now())
-        db.commit()
+        with unit_of_work():
+            added[DIGESTS] += plan_daily_digests(now())
         report.add(send_everything_due(now, worker=worker))
     return added, report

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from selfhelp.clock import local, wall_clock
-from selfhelp.notifications.catalogue import TOPICS, Kind
+from selfhelp.notifications.catalogue import TOPICS, Kind, Topic
 from selfhelp.notifications.models import NotificationSettings
 
 DEFAULT_QUIET = (21, 8)
@@ -25,6 +25,23 @@ def defaults(user_id: int) -> NotificationSettings:
 
 def settings_for(session: Session, user_id: int) -> NotificationSettings:
     return session.get(NotificationSettings, user_id) or defaults(user_id)
+
+
+def save_settings(session: Session, user_id: int, topics: list[Topic], *, channel: str,
+                  wanted: set[str], daily_digest: bool, quiet_start_hour: int,
+                  quiet_end_hour: int) -> NotificationSettings:
+    """Store the person's choices; topics that cannot be muted stay on whatever was sent."""
+    settings = session.get(NotificationSettings, user_id)
+    if settings is None:
+        settings = defaults(user_id)
+        session.add(settings)
+    settings.channel = channel
+    settings.muted = [t.name for t in topics if t.can_mute and t.name not in wanted]
+    settings.daily_digest = daily_digest
+    settings.quiet_start_hour = quiet_start_hour
+    settings.quiet_end_hour = quiet_end_hour
+    session.flush()
+    return settings
 
 
 def in_quiet_hours(settings: NotificationSettings, now: datetime) -> bool:

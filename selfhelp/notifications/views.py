@@ -7,23 +7,19 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from selfhelp import clock
-from selfhelp.audit import services as audit
-from selfhelp.accounts.models import StaffMunicipality, User
+from selfhelp.channels.email import mail_viewer_enabled
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.i18n import current_locale
-from selfhelp.notifications import centre
+from selfhelp.notifications import centre, queries, services
 from selfhelp.notifications.catalogue import TOPICS, kind_of, topics_for
-from selfhelp.notifications.delivery import failed_notifications
-from selfhelp.notifications.email import list_mail_files, mail_viewer_enabled, mask_token_links
 from selfhelp.notifications.forms import SettingsForm
-from selfhelp.notifications.models import Notification, NotificationSettings
 from selfhelp.notifications.preferences import (
-    UnsubscribeLinkExpired, defaults, mute, read_unsubscribe_token,
+    UnsubscribeLinkExpired, mute, read_unsubscribe_token, save_settings, settings_for,
 )
+from selfhelp.notifications.registry import people
 from selfhelp.security import roles_required
 
 bp = Blueprint("notifications", __name__)
@@ -45,7 +41,6 @@ def open_notification(notification_id: int):
     n = centre.open_one(current_user.id, notification_id, clock.now())
     if n is None:
         abort(404)
-    db.commit()
     link = urlsplit(str(n.context.get("link") or ""))
     # Only ever to a page of our own: the path of the stored link, never another host.
     target = link.path + (f"?{link.query}" if link.query else "") if link.path.startswith("/") else ""
@@ -56,7 +51,6 @@ def open_notification(notification_id: int):
 @login_required
 def read_all():
     centre.mark_all_read(current_user.id, clock.now())
-    db.commit()
     flash(_("Alle varsler er merket som lest."), "success")
     return redirect(url_for("notifications.centre_page"))
 
@@ -66,8 +60,7 @@ def read_all():
 @validates_csrf_in_form
 def settings():
     topics = topics_for(current_user.is_staff, current_user.is_resident)
-    stored = db.get(NotificationSettings, current_user.id)
-    current = stored or defaults(current_user.id)
+    current = settings_for(db, current_user.id)
     form = SettingsForm(topics, bool(current_user.phone))
     if request.method == "GET":
         form.channel.data = current.channel
@@ -76,16 +69,10 @@ def settings():
         form.quiet_start_hour.data = current.quiet_start_hour
         form.quiet_end_hour.data = current.quiet_end_hour
     elif form.validate_on_submit():
-        if stored is None:
-            stored = current
-            db.add(stored)
-        wanted = set(form.wanted.data or [])
-        stored.channel = form.channel.data
-        stored.muted = [t.name for t in topics if t.can_mute and t.name not in wanted]
-        stored.daily_digest = bool(form.daily_digest.data)
-        stored.quiet_start_hour = form.quiet_start_hour.data
-        stored.quiet_end_hour = form.quiet_end_hour.data
-        db.commit()
+        save_settings(db, current_user.id, topics, channel=form.channel.data,
+                      wanted=set(form.wanted.data or []), daily_digest=bool(form.daily_digest.data),
+                      quiet_start_hour=form.quiet_start_hour.data,
+                      quiet_end_hour=form.quiet_end_hour.data)
         flash(_("Varslingsinnstillingene er lagret."), "success")
         return redirect(url_for("notifications.settings"))
     locked = [t for t in topics if not t.can_mute and t.audience != "any"]
@@ -102,35 +89,21 @@ def unsubscribe(token: str):
     if found is None:
         return render_template("notifications/unsubscribe.html", topic=None), 404
     user_id, topic_name = found
-    if db.get(User, user_id) is None:
+    if people().recipient(db, user_id) is None:
         abort(404)
     done = request.method == "POST"
     if done:  # GET only asks: link checkers in mail systems open links without a person
         mute(db, user_id, topic_name)
-        db.commit()
     return render_template("notifications/unsubscribe.html", topic=TOPICS[topic_name], done=done,
                            token=token)
 
 
 # ------------------------------------------------------------------ admin
 
-def _recipients_served_by(admin: User):
-    """Residents of the admin's municipalities and staff serving them (a subquery of user ids)."""
-    codes = admin.municipality_codes
-    staff_there = select(StaffMunicipality.user_id).where(StaffMunicipality.municipality_code.in_(codes))
-    return select(User.id).where(or_(User.municipality_code.in_(codes), User.id.in_(staff_there)))
-
-
 @bp.route("/admin/notifications")
 @roles_required("admin")
 def failed():
-    items = failed_notifications(_recipients_served_by(current_user))
-    names = dict(db.execute(select(User.id, User.name).where(
-        User.id.in_({n.recipient_id for n in items}))).all()) if items else {}
-    # Names of residents are shown: the visit is in each resident's access log.
-    audit.record(current_user, "admin", [n.recipient_id for n in items], "failed_notifications",
-                 "view", clock.now())
-    db.commit()
+    items, names = queries.failed_page(current_user, clock.now())
     return render_template("notifications/failed.html", items=items, names=names,
                            topics=TOPICS, kind_of=kind_of, form=EmptyForm())
 
@@ -138,13 +111,8 @@ def failed():
 @bp.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])
 @roles_required("admin")
 def retry(notification_id: int):
-    n = db.scalar(select(Notification).where(
-        Notification.id == notification_id, Notification.state == "failed",
-        Notification.recipient_id.in_(_recipients_served_by(current_user))))
-    if n is None:
+    if services.retry_failed(notification_id, people().served_by(current_user)) is None:
         abort(404)
-    n.state, n.attempts, n.next_attempt_at, n.claimed_at = "pending", 0, None, None
-    db.commit()
     flash(_("Meldingen sendes på nytt i løpet av et minutt."), "success")
     return redirect(url_for("notifications.failed"))
 
@@ -156,20 +124,10 @@ def mail_outbox():
     admin's municipalities, and token links masked (unless the local demo shows them)."""
     if not mail_viewer_enabled():
         abort(404)
-    mails = list_mail_files()
-    addresses = {(mail["to"] or "").strip().lower() for mail in mails}
-    served = dict(db.execute(select(User.email, User.id).where(
-        User.email.in_(addresses), User.id.in_(_recipients_served_by(current_user)))).all()
-    ) if addresses else {}
-    mails = [m for m in mails if (m["to"] or "").strip().lower() in served]
-    if not current_app.config.get("DEMO_MAIL_SHOW_LINKS"):
-        hidden = "[" + _("lenke skjult") + "]"
-        for mail in mails:
-            mail["text"] = mask_token_links(mail["text"], hidden)
-    audit.record(current_user, "admin", list(served.values()), "sent_mail", "view", clock.now())
-    db.commit()
-    return render_template("notifications/mail_outbox.html", mails=mails,
-                           links_shown=bool(current_app.config.get("DEMO_MAIL_SHOW_LINKS")))
+    links_shown = bool(current_app.config.get("DEMO_MAIL_SHOW_LINKS"))
+    hidden = None if links_shown else "[" + _("lenke skjult") + "]"
+    mails = queries.sent_mail(current_user, clock.now(), hidden)
+    return render_template("notifications/mail_outbox.html", mails=mails, links_shown=links_shown)
 
 
 @bp.app_context_processor

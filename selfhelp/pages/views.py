@@ -1,16 +1,16 @@
-"""Public pages, the dashboard, language choice and the health check."""
+"""Public pages, the dashboard and language choice."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
 from selfhelp import clock
 from selfhelp.accounts.services import set_locale
-from selfhelp.programs.overview import resident_overview
-from selfhelp.db import db
+from selfhelp.checkins.thread import dashboard_checkins
+from selfhelp.programs.queries import resident_overview
 from selfhelp.i18n import LANG_COOKIE, LANGUAGES
-from selfhelp.urls import safe_next
+from selfhelp.pathway.queries import current_plan
+from selfhelp.security import safe_next
 
 bp = Blueprint("pages", __name__)
 
@@ -41,10 +41,12 @@ def dashboard():
     if current_user.is_staff and not current_user.is_resident:
         return render_template("pages/staff_home.html")
     now = clock.now()
-    from selfhelp.pathway.services import current_plan
-
-    return render_template("pages/dashboard.html", overview=resident_overview(current_user, now),
-                           today=clock.local(now).date(), care_plan=current_plan(current_user.id))
+    today = clock.local(now).date()
+    overview = resident_overview(current_user, now)
+    guided = [item.enrolment for item in overview if item.program.guided]
+    return render_template("pages/dashboard.html", overview=overview, today=today,
+                           checkins=dashboard_checkins(guided, today),
+                           care_plan=current_plan(current_user.id))
 
 
 @bp.route("/language", methods=["POST"])
@@ -55,16 +57,7 @@ def language():
     response = make_response(redirect(target))
     if chosen in LANGUAGES:
         set_locale(current_user, chosen)
-        db.commit()
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=request.is_secure)
     return response
 
-
-@bp.route("/healthz")
-def healthz():
-    try:
-        db.execute(text("SELECT 1"))
-        return jsonify(status="ok", database="ok")
-    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
-        return jsonify(status="error", database="unavailable", detail=type(error).__name__), 503

@@ -2,19 +2,17 @@
 edited in place and nothing is deleted, except by the retention purge of a closed account."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import (
-    JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
-)
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.accounts.models import User
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.db import Base, UTCDateTime, vocabulary
 
 
-class Decision(str, enum.Enum):
+class Decision(StrEnum):
     """What a review decided. Everything but CONTINUE steps the help up (stepped care)."""
 
     CONTINUE = "continue"
@@ -78,11 +76,7 @@ class ReviewDecision(Base):
     deterioration) the guide or course leader decides what happens next, and why."""
 
     __tablename__ = "review_decisions"
-    __table_args__ = (
-        UniqueConstraint("resident_id", "context", "checkpoint"),
-        CheckConstraint("decision IN ('continue', 'add_contact', 'change_program', 'offer_course', 'refer')",
-                        name="decision"),
-    )
+    __table_args__ = (UniqueConstraint("resident_id", "context", "checkpoint"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -90,7 +84,7 @@ class ReviewDecision(Base):
     context: Mapped[str] = mapped_column(String(60))
     #: week-3, week-7, deterioration-<result id> or session-<number>.
     checkpoint: Mapped[str] = mapped_column(String(40))
-    decision: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[Decision] = mapped_column(vocabulary(Decision, length=20, name="decision"))
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

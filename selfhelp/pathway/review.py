@@ -19,14 +19,14 @@ from datetime import date
 from sqlalchemy import select, tuple_
 
 from selfhelp.content import get_catalogue
-from selfhelp.courses.models import Application, Cohort
+from selfhelp.courses.models import Application, ApplicationState, Cohort
 from selfhelp.courses.outcomes import measured_sessions
 from selfhelp.db import db
 from selfhelp.measures.definitions import get_measures
 from selfhelp.measures.models import MeasureResult
 from selfhelp.measures.scoring import change, reliable_deterioration, reliable_improvement
 from selfhelp.pathway.models import ReviewDecision
-from selfhelp.programs.models import Enrolment
+from selfhelp.programs.models import Enrolment, EnrolmentState
 from selfhelp.programs.schedule import paused_days
 
 #: Weeks at which a guided resident without reliable improvement is reviewed.
@@ -108,7 +108,7 @@ def _program_item(enrolment: Enrolment, results: list[MeasureResult], decided: s
 def program_reviews(enrolments: list[Enrolment], today: date) -> dict[int, ReviewItem]:
     """Enrolment id -> the open review, for guided programs that are running or paused."""
     programs = get_catalogue().programs
-    chosen = [e for e in enrolments if e.state in ("active", "paused")
+    chosen = [e for e in enrolments if e.state in (EnrolmentState.ACTIVE, EnrolmentState.PAUSED)
               and programs.get(e.program_slug) is not None and programs[e.program_slug].guided]
     keys = list({(e.resident_id, f"program:{e.program_slug}") for e in chosen})
     results = _results(keys, PROGRAM_MEASURES)
@@ -130,7 +130,7 @@ def cohort_reviews(cohort: Cohort, applications: list[Application]) -> dict[int,
     if measure is None:
         return {}
     context = f"cohort:{cohort.id}"
-    admitted = [a for a in applications if a.state == "admitted"]
+    admitted = [a for a in applications if a.state == ApplicationState.ADMITTED]
     keys = [(a.resident_id, context) for a in admitted]
     results = _results(keys, [measure.code])
     decided = _decided(keys)
@@ -157,7 +157,7 @@ def open_reviews_for(resident_id: int, today: date) -> list[ReviewItem]:
     enrolments = list(db.scalars(select(Enrolment).where(Enrolment.resident_id == resident_id)))
     items = list(program_reviews(enrolments, today).values())
     for application in db.scalars(select(Application).where(Application.resident_id == resident_id,
-                                                            Application.state == "admitted")):
+                                                            Application.state == ApplicationState.ADMITTED)):
         item = cohort_reviews(application.cohort, [application]).get(application.id)
         if item is not None:
             items.append(item)

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from selfhelp.cli_now import now_of, now_option
+from selfhelp.privacy.jobs import purge_everything_due
 
 
 @click.group("privacy")
@@ -16,8 +17,7 @@ def privacy_cli():
 @now_option
 @with_appcontext
 def purge(now_text: str | None):
-    """Delete the clinical records of closed accounts whose retention period has run out."""
-    from selfhelp.privacy.jobs import purge_everything_due
-
+    """Delete the clinical records of closed accounts whose retention period has run out (one
+    unit of work per account)."""
     purged = purge_everything_due(now_of(now_text))
     click.echo(f"Closed accounts purged: {purged}.")

@@ -1,26 +1,39 @@
 """Closing an account: identity and contact data go, clinical records stay (pseudonymised) for the
-retention period, course places are released and the waiting list moves on."""
+retention period, course places are released and the waiting list moves on.
+
+Retention: a closed account's clinical records are kept for the years the admin set (default
+10), then purged (``purge_account``, run by the job in ``privacy/jobs.py``). The audit log is
+append-only and stays; so does the emptied user row it points to."""
 from __future__ import annotations
 
 import logging
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
+from selfhelp import clock
 from selfhelp.accounts import devices
 from selfhelp.accounts.models import (
-    AccountToken, KeptText, LoginFailure, SessionEndReason, User, new_security_stamp,
+    AccountToken, KeptText, LoginFailure, SessionEndReason, User, UserSession, new_security_stamp,
 )
 from selfhelp.audit.services import record as audit
-from selfhelp.checkins.models import GuideAssignment
+from selfhelp.checkins.models import Checkin, FeedbackDraft, GuideAssignment, Message
 from selfhelp.content import get_catalogue
-from selfhelp.notifications.email import delete_mail_files_to
-from selfhelp.courses import admission
-from selfhelp.courses.models import Application, Cohort, CourseSession
+from selfhelp.channels.email import delete_mail_files_to
+from selfhelp.courses.services import admission
+from selfhelp.courses.models import Application, Attendance, Cohort, CourseSession
 from selfhelp.db import db
-from selfhelp.notifications.models import Notification
-from selfhelp.programs.models import Enrolment
+from selfhelp.measures.models import MeasureResult, RiskFlag, RiskFlagAction
+from selfhelp.notifications.models import Notification, NotificationSettings
+from selfhelp.pathway.models import AssessmentNote, CarePlan, ReviewDecision
+from selfhelp.privacy.models import DEFAULT_RETENTION_YEARS, RetentionSettings
+from selfhelp.programs.models import (
+    Enrolment, ModuleProgress, QuestionnaireRequest, WorksheetAnswer, WorksheetVersion,
+)
+from selfhelp.courses.models import CohortState, SessionState
+from selfhelp.notifications.models import NotificationState
+from selfhelp.programs.models import EnrolmentState
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +57,12 @@ def release_course_places(resident: User, now: datetime) -> int:
     courses = get_catalogue().courses
     # A course that is over keeps its history as it was ("admitted", with attendance).
     still_running = select(CourseSession.id).where(CourseSession.cohort_id == Cohort.id,
-                                                   CourseSession.state != "cancelled",
+                                                   CourseSession.state != SessionState.CANCELLED,
                                                    CourseSession.ends_at > now).exists()
     applications = db.scalars(select(Application).join(Cohort, Cohort.id == Application.cohort_id)
                               .where(Application.resident_id == resident.id,
                                      Application.state.in_(admission.ACTIVE),
-                                     Cohort.state == "published", still_running)).all()
+                                     Cohort.state == CohortState.PUBLISHED, still_running)).all()
     withdrawn = 0
     for application in applications:
         course = courses.get(application.cohort.course_code)
@@ -80,11 +93,11 @@ def close_account(resident: User, now: datetime) -> None:
                                              GuideAssignment.ended_at.is_(None))
                .values(ended_at=now).execution_options(synchronize_session=False))
     db.execute(update(Enrolment).where(Enrolment.resident_id == resident.id,
-                                       Enrolment.state != "finished")
-               .values(state="finished", finished_at=now).execution_options(synchronize_session=False))
+                                       Enrolment.state != EnrolmentState.FINISHED)
+               .values(state=EnrolmentState.FINISHED, finished_at=now).execution_options(synchronize_session=False))
     db.execute(update(Notification).where(Notification.recipient_id == resident.id,
-                                          Notification.state == "pending")
-               .values(state="cancelled").execution_options(synchronize_session=False))
+                                          Notification.state == NotificationState.PENDING)
+               .values(state=NotificationState.CANCELLED).execution_options(synchronize_session=False))
     # A guardian's name and contact are another person's contact data.
     db.execute(update(Application).where(Application.resident_id == resident.id)
                .values(guardian_name=None, guardian_contact=None)
@@ -113,3 +126,83 @@ def _remove_identity(user: User, now: datetime) -> None:
     user.security_stamp = new_security_stamp()
     devices.end_all(user, SessionEndReason.CLOSED, now)
     db.execute(delete(KeptText).where(KeptText.author_id == user.id))
+
+
+# --- retention: how long, whose time is up, and what goes -----------------------------------------
+
+def retention_years(municipality_code: str | None) -> int:
+    """How many years a closed account's clinical records are kept in this municipality."""
+    setting = db.get(RetentionSettings, municipality_code) if municipality_code else None
+    return setting.retention_years if setting else DEFAULT_RETENTION_YEARS
+
+
+def set_retention_years(admin: User, years: int) -> None:
+    """An admin sets the retention period for every municipality they serve."""
+    for code in sorted(admin.municipality_codes):
+        setting = db.get(RetentionSettings, code) or RetentionSettings(municipality_code=code)
+        setting.retention_years = years
+        db.add(setting)
+    db.flush()
+
+
+def due_account_ids(now: datetime, limit: int = 10) -> list[int]:
+    """Closed accounts whose retention period has run out, oldest closure first."""
+    configured = {s.municipality_code: s.retention_years for s in db.scalars(select(RetentionSettings))}
+    groups: dict[int, list[str]] = {}
+    for code, years in configured.items():
+        groups.setdefault(years, []).append(code)
+    conditions = [(User.municipality_code.in_(codes), years) for years, codes in groups.items()]
+    # Everyone else (no setting for their municipality, or none recorded) gets the default.
+    conditions.append((or_(User.municipality_code.is_(None),
+                           User.municipality_code.not_in(sorted(configured))), DEFAULT_RETENTION_YEARS))
+    found: list[tuple[datetime, int]] = []
+    for where, years in conditions:
+        found += db.execute(select(User.closed_at, User.id).where(
+            User.closed_at.is_not(None), User.purged_at.is_(None),
+            User.closed_at <= clock.years_before(now, years), where)
+            .order_by(User.closed_at).limit(limit)).all()
+    return [user_id for _closed, user_id in sorted(found)[:limit]]
+
+
+def purge_account(user_id: int) -> None:
+    """Delete every clinical record of one (already claimed) closed account; keep the empty row."""
+    enrolments = select(Enrolment.id).where(Enrolment.resident_id == user_id)
+    checkins = select(Checkin.id).where(Checkin.resident_id == user_id)
+    answers = select(WorksheetAnswer.id).where(WorksheetAnswer.enrolment_id.in_(enrolments))
+    applications = select(Application.id).where(Application.resident_id == user_id)
+    for statement in (
+        delete(Message).where(or_(Message.resident_id == user_id, Message.checkin_id.in_(checkins))),
+        delete(FeedbackDraft).where(FeedbackDraft.checkin_id.in_(checkins)),
+        delete(Checkin).where(Checkin.resident_id == user_id),
+        delete(GuideAssignment).where(GuideAssignment.resident_id == user_id),
+        delete(QuestionnaireRequest).where(QuestionnaireRequest.enrolment_id.in_(enrolments)),
+        delete(WorksheetVersion).where(WorksheetVersion.answer_id.in_(answers)),
+        delete(WorksheetAnswer).where(WorksheetAnswer.enrolment_id.in_(enrolments)),
+        delete(ModuleProgress).where(ModuleProgress.enrolment_id.in_(enrolments)),
+        delete(Enrolment).where(Enrolment.resident_id == user_id),
+        delete(Attendance).where(Attendance.application_id.in_(applications)),
+        delete(Application).where(Application.resident_id == user_id),
+        delete(RiskFlagAction).where(RiskFlagAction.flag_id.in_(
+            select(RiskFlag.id).where(RiskFlag.resident_id == user_id))),
+        delete(RiskFlag).where(RiskFlag.resident_id == user_id),
+        delete(AssessmentNote).where(AssessmentNote.resident_id == user_id),
+        delete(CarePlan).where(CarePlan.resident_id == user_id),
+        delete(ReviewDecision).where(ReviewDecision.resident_id == user_id),
+        delete(MeasureResult).where(MeasureResult.resident_id == user_id),
+        delete(Notification).where(Notification.recipient_id == user_id),
+        delete(NotificationSettings).where(NotificationSettings.user_id == user_id),
+        delete(AccountToken).where(AccountToken.user_id == user_id),
+        # Ended sessions: when and on which device the person was logged in.
+        delete(UserSession).where(UserSession.user_id == user_id),
+    ):
+        db.execute(statement.execution_options(synchronize_session=False))
+    user = db.get(User, user_id)
+    if user is not None:
+        db.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+        user.municipality_code = None
+        user.referral_source = None
+        user.gender = None
+        user.work_status = None
+        user.terms_version = None
+        user.terms_accepted_at = None
+    db.flush()

@@ -1,11 +1,13 @@
 """The two ways a resident gets their data: a JSON file and a readable (printable) page.
-Both render what services.collect() gathered, so they always hold the same things."""
+Both render what queries.collect() gathered, so they always hold the same things."""
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
 
 from flask import render_template
+
+from selfhelp.pathway.forms import DECISION_LABELS
 
 
 def _plain(value):
@@ -22,6 +24,4 @@ def as_json(data: dict) -> str:
 
 
 def as_html(data: dict) -> str:
-    from selfhelp.pathway.forms import DECISION_LABELS
-
     return render_template("privacy/export.html", data=data, decision_labels=DECISION_LABELS)

@@ -1,5 +1,5 @@
-"""A resident's data and account: overview, download everything, close the account; and the
-admin's retention setting."""
+"""A resident's data and account: the Konto page (every account setting in one place), download
+everything, close the account; and the admin's retention setting."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -10,11 +10,9 @@ from selfhelp import clock
 from selfhelp.accounts import session as login_session
 from selfhelp.accounts.models import SessionEndReason
 from selfhelp.accounts.services import AccountError, confirm_password
-from selfhelp.audit.services import record as audit
-from selfhelp.db import db
 from selfhelp.forms import validates_csrf_in_form
 from selfhelp.i18n import current_locale
-from selfhelp.privacy import closure, export, forms, jobs, services
+from selfhelp.privacy import account as account_page, closure, export, forms, queries
 from selfhelp.security import client_address, roles_required
 
 bp = Blueprint("privacy", __name__)
@@ -25,17 +23,26 @@ def _password_ok(field) -> bool:
     try:
         confirm_password(current_user, field.data or "", client_address(), clock.now())
     except AccountError as error:
-        db.commit()  # keep the recorded failure
+        # A wrong password is recorded for throttling; the form answers 200, so it is kept.
         field.errors.append(_("For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.")
                             if error.code == "throttled" else _("Passordet stemmer ikke."))
         return False
     return True
 
 
+@bp.route("/account")
+@roles_required("resident")
+def account():
+    """Konto: what the account holds and where each setting is changed."""
+    return render_template("privacy/account.html", **account_page.summary(current_user, clock.now()),
+                           years=closure.retention_years(current_user.municipality_code))
+
+
 @bp.route("/account/privacy")
 @roles_required("resident")
 def index():
-    return render_template("privacy/index.html", years=jobs.retention_years(current_user.municipality_code))
+    """The old "your data" page: its content is on the Konto page now (kept for bookmarks)."""
+    return redirect(url_for("privacy.account") + "#account-data", code=301)
 
 
 @bp.route("/account/export", methods=["GET", "POST"])
@@ -45,9 +52,7 @@ def export_data():
     form = forms.ExportForm()
     if form.validate_on_submit() and _password_ok(form.password):
         now = clock.now()
-        data = services.collect(current_user, current_locale(), now)
-        audit(current_user, "resident", [current_user.id], "data_export", "export", now)
-        db.commit()
+        data = queries.export_of(current_user, current_locale(), now)
         headers = {"Cache-Control": "no-store"}
         if request.form.get("format") == "json":
             name = f"selfhelp-mine-data-{clock.local(now):%Y-%m-%d}.json"
@@ -62,15 +67,14 @@ def export_data():
 @validates_csrf_in_form
 def close():
     form = forms.CloseForm()
-    years = jobs.retention_years(current_user.municipality_code)
+    years = closure.retention_years(current_user.municipality_code)
     staff = current_user.is_staff
     if not staff and form.validate_on_submit() and _password_ok(form.password):
         try:
             closure.close_account(current_user, clock.now())
         except closure.ClosureError:
-            db.rollback()
+            pass  # staff, or closed meanwhile (a double click): nothing was changed
         else:
-            db.commit()
             # Every session row ended with the account; this forgets it and the kept texts.
             login_session.end_session(SessionEndReason.CLOSED)
             return redirect(url_for("privacy.closed"))
@@ -89,10 +93,9 @@ def retention():
     codes = sorted(current_user.municipality_codes)
     form = forms.RetentionForm()
     if not form.is_submitted():
-        form.years.data = jobs.retention_years(codes[0] if codes else None)
+        form.years.data = closure.retention_years(codes[0] if codes else None)
     if form.validate_on_submit():
-        jobs.set_retention_years(codes, form.years.data)
-        db.commit()
+        closure.set_retention_years(current_user, form.years.data)
         flash(_("Lagringstiden er lagret."), "success")
         return redirect(url_for("privacy.retention"))
     return render_template("privacy/retention.html", form=form, codes=codes)

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfhelp.accounts.models import User
-from selfhelp.db import Base, UTCDateTime
+from selfhelp.db import Base, UTCDateTime, vocabulary
 
-ENROLMENT_STATES = ("active", "paused", "finished")
+
+class EnrolmentState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+ENROLMENT_STATES = tuple(EnrolmentState)
 
 
 class Enrolment(Base):
@@ -25,7 +33,8 @@ class Enrolment(Base):
     #: The local (Europe/Oslo) date the program started: weekly modules and check-ins count from it.
     start_date: Mapped[date] = mapped_column(Date)
     #: active, paused or finished.
-    state: Mapped[str] = mapped_column(String(12), default="active")
+    state: Mapped[EnrolmentState] = mapped_column(vocabulary(EnrolmentState, length=12, name="state"),
+                                                  default=EnrolmentState.ACTIVE)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Modules up to this number are open whatever the schedule (a guide opened one early).
     unlocked_through: Mapped[int] = mapped_column(Integer, default=1)

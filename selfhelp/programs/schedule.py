@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from selfhelp.content.model import Module, Program
-from selfhelp.programs.models import Enrolment
+from selfhelp.programs.models import Enrolment, EnrolmentState
+from selfhelp.clock import local
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ def _done_slugs(enrolment: Enrolment) -> set[str]:
 def paused_days(enrolment: Enrolment, today: date) -> int:
     """Days the program has been paused so far: ended pauses plus the current one."""
     days = enrolment.pause_days or 0
-    if enrolment.state == "paused" and enrolment.paused_on is not None:
+    if enrolment.state == EnrolmentState.PAUSED and enrolment.paused_on is not None:
         days += max(0, (today - enrolment.paused_on).days)
     return days
 
@@ -46,7 +47,7 @@ def module_states(program: Program, enrolment: Enrolment | None, today: date) ->
             opens_on = None
             is_open = previous_done
         is_open = is_open or module.number <= enrolment.unlocked_through
-        if enrolment.state == "paused" and module.slug not in done and module.number > enrolment.unlocked_through:
+        if enrolment.state == EnrolmentState.PAUSED and module.slug not in done and module.number > enrolment.unlocked_through:
             is_open = is_open and any(p.module_slug == module.slug for p in enrolment.progress)
         state = "done" if module.slug in done else ("open" if is_open else "locked")
         states.append(ModuleState(module, state, opens_on if state == "locked" else None))
@@ -81,8 +82,6 @@ def end_date(program: Program, enrolment: Enrolment) -> date:
     planned = enrolment.start_date + timedelta(weeks=program.weeks + (enrolment.extra_weeks or 0),
                                                days=enrolment.pause_days or 0)
     if enrolment.finished_at is not None:
-        from selfhelp.clock import local
-
         return min(planned, local(enrolment.finished_at).date())
     return planned
 
@@ -97,12 +96,12 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
         candidates: list[DueQuestionnaire] = []
         if "start" in plan.when:
             candidates.append(DueQuestionnaire(plan.code, "start", enrolment.start_date))
-        if "weekly" in plan.when and enrolment.state == "active":
+        if "weekly" in plan.when and enrolment.state == EnrolmentState.ACTIVE:
             week = (today - enrolment.start_date).days // 7
             if 1 <= week < program.weeks + (enrolment.extra_weeks or 0) and enrolment.start_date + timedelta(weeks=week) < end:
                 candidates.append(DueQuestionnaire(plan.code, f"week-{week}",
                                                    enrolment.start_date + timedelta(weeks=week)))
-        if "end" in plan.when and (enrolment.state == "finished" or today >= end):
+        if "end" in plan.when and (enrolment.state == EnrolmentState.FINISHED or today >= end):
             candidates.append(DueQuestionnaire(plan.code, "end", end))
         if "followup" in plan.when:
             for months in program.followup_months:
@@ -110,7 +109,6 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
                 if today >= on:
                     candidates.append(DueQuestionnaire(plan.code, f"followup-{months}", on))
         due.extend(c for c in candidates if c.due_on <= today and (c.code, c.occasion) not in answered)
-    from selfhelp.clock import local
 
     for request in requests or []:  # extra questionnaires a guide sent
         occasion = f"extra-{request.id}"

@@ -6,11 +6,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from selfhelp.accounts.models import User
+from selfhelp.audit.services import record as audit
+from selfhelp.care.services import triage
 from selfhelp.clock import local
 from selfhelp.content.model import Exercise, Module, Program
 from selfhelp.db import db
+from selfhelp.measures.definitions import Measure
+from selfhelp.measures.services import Answered, record_result
 from selfhelp.programs.models import (
-    Enrolment, ModuleProgress, QuestionnaireRequest, WorksheetAnswer, WorksheetVersion,
+    Enrolment, EnrolmentState, ModuleProgress, QuestionnaireRequest, WorksheetAnswer,
+    WorksheetVersion,
 )
 from selfhelp.programs.schedule import is_module_open, module_states
 from selfhelp.programs.worksheets import parse_worksheet
@@ -42,7 +47,7 @@ def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
         raise ProgramError("not_resident")
     enrolment = find_enrolment(resident, program.slug)
     if enrolment is not None:
-        if enrolment.state == "paused":
+        if enrolment.state == EnrolmentState.PAUSED:
             if paused_by_staff(enrolment):
                 raise ProgramError("paused_by_guide")
             resume(enrolment, local(now).date())
@@ -54,7 +59,7 @@ def start_program(resident: User, program: Program, now: datetime) -> Enrolment:
         if age < program.min_age:
             raise ProgramError("too_young")
     enrolment = Enrolment(resident_id=resident.id, program_slug=program.slug, started_at=now,
-                          start_date=local(now).date(), state="active", unlocked_through=1,
+                          start_date=local(now).date(), state=EnrolmentState.ACTIVE, unlocked_through=1,
                           last_activity_at=now)
     db.add(enrolment)
     db.flush()
@@ -84,8 +89,8 @@ def complete_module(enrolment: Enrolment, program: Program, module: Module, now:
     progress = _touch(enrolment, module, now)
     progress.completed_at = progress.completed_at or now
     done = {p.module_slug for p in enrolment.progress if p.completed_at}
-    if all(m.slug in done for m in program.modules) and enrolment.state != "finished":
-        enrolment.state = "finished"
+    if all(m.slug in done for m in program.modules) and enrolment.state != EnrolmentState.FINISHED:
+        enrolment.state = EnrolmentState.FINISHED
         enrolment.finished_at = now
 
 
@@ -129,6 +134,20 @@ def save_worksheet(enrolment: Enrolment, program: Program, module: Module, exerc
     return answer, problems
 
 
+def context_of(program_slug: str) -> str:
+    """Where a program's questionnaire answers are stored (MeasureResult.context)."""
+    return f"program:{program_slug}"
+
+
+def answer_questionnaire(resident: User, program: Program, measure: Measure, occasion: str, form,
+                         now: datetime) -> Answered:
+    """Store a program questionnaire. The start questionnaires are the intake: they are read as
+    triage (severe scores open an assessment task). Raises IncompleteAnswers or AlreadyAnswered."""
+    result, flags = record_result(resident, measure, context_of(program.slug), occasion, form, now)
+    needs_more_help = occasion == "start" and triage(resident, result, flags, now).needs_more_help
+    return Answered(result, flags, needs_more_help)
+
+
 def questionnaire_requests(enrolment: Enrolment) -> list[QuestionnaireRequest]:
     return list(db.scalars(select(QuestionnaireRequest)
                            .where(QuestionnaireRequest.enrolment_id == enrolment.id)))
@@ -147,25 +166,25 @@ def open_next_module(enrolment: Enrolment, program: Program, today: date) -> Mod
 
 
 def paused_by_staff(enrolment: Enrolment) -> bool:
-    return (enrolment.state == "paused" and enrolment.paused_by_id is not None
+    return (enrolment.state == EnrolmentState.PAUSED and enrolment.paused_by_id is not None
             and enrolment.paused_by_id != enrolment.resident_id)
 
 
 def pause(enrolment: Enrolment, actor: User, today: date) -> bool:
     """Pause from today; False when it was not running."""
-    if enrolment.state != "active":
+    if enrolment.state != EnrolmentState.ACTIVE:
         return False
-    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = "paused", today, actor.id
+    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = EnrolmentState.PAUSED, today, actor.id
     return True
 
 
 def resume(enrolment: Enrolment, today: date) -> bool:
     """End the pause; the modules still to open move on by its length. False when not paused."""
-    if enrolment.state != "paused":
+    if enrolment.state != EnrolmentState.PAUSED:
         return False
     if enrolment.paused_on is not None:
         enrolment.pause_days = (enrolment.pause_days or 0) + max(0, (today - enrolment.paused_on).days)
-    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = "active", None, None
+    enrolment.state, enrolment.paused_on, enrolment.paused_by_id = EnrolmentState.ACTIVE, None, None
     return True
 
 
@@ -180,3 +199,35 @@ def request_questionnaire(actor: User, enrolment: Enrolment, measure_code: str,
     db.add(request)
     db.flush()
     return request
+
+
+def available_switches(enrolment: Enrolment) -> list[str]:
+    """The switches that make sense now: pause or resume, never both."""
+    if enrolment.state == "finished":
+        return ["questionnaire"]
+    return ["unlock", "resume" if enrolment.state == "paused" else "pause", "extend", "questionnaire"]
+
+
+def switch_program(guide: User, enrolment: Enrolment, program: Program, action: str, now: datetime,
+                   measure_code: str | None = None) -> Module | None:
+    """Open the next module early, pause, resume, extend by two weeks, or ask for an extra
+    questionnaire (`measure_code`). Returns the module opened by "unlock" (None when none was
+    locked). The change is in the audit log."""
+    if action not in available_switches(enrolment):
+        raise ProgramError("switch")
+    today = local(now).date()
+    opened = None
+    if action == "unlock":
+        opened = open_next_module(enrolment, program, today)
+    elif action == "pause":
+        pause(enrolment, guide, today)
+    elif action == "resume":
+        resume(enrolment, today)
+    elif action == "extend":
+        extend(enrolment, 2)
+    elif measure_code:
+        request_questionnaire(guide, enrolment, measure_code, now)
+    else:
+        raise ProgramError("measure")
+    audit(guide, "guide", [enrolment.resident_id], "program", "change", now, record_id=enrolment.id)
+    return opened

@@ -13,7 +13,7 @@ from selfhelp.i18n import current_locale
 from selfhelp.programs.worksheets import is_empty
 from selfhelp.security import roles_required
 
-bp = Blueprint("toolbox", __name__, url_prefix="/toolbox")
+bp = Blueprint("programs_toolbox", __name__, url_prefix="/toolbox")
 
 
 @bp.route("/")

@@ -8,20 +8,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from selfhelp import clock
+from selfhelp import clock, dates
 from selfhelp.content import get_catalogue
-from selfhelp.db import commit_or_redo, db
+from selfhelp.db import redo_on_conflict
 from selfhelp.forms import csrf_is_valid, validates_csrf_in_form
 from selfhelp.measures.definitions import get_measures
-from selfhelp.measures.answering import questionnaire_page
 from selfhelp.measures.services import answered_occasions
+from selfhelp.measures.questionnaire_page import questionnaire_page
 from selfhelp.accounts import kept
 from selfhelp.accounts.models import KeptForm
 from selfhelp.programs import services
-from selfhelp.programs.overview import context_of
+from selfhelp.programs.queries import context_of, page_context
 from selfhelp.programs.schedule import due_questionnaires, module_states
-from selfhelp.programs.views_support import page_context
 from selfhelp.security import roles_required
+from selfhelp.programs.models import EnrolmentState
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
@@ -86,9 +86,8 @@ def program(slug: str):
 def start(slug: str):
     program = _program(slug)
     try:
-        enrolment = commit_or_redo(lambda: services.start_program(current_user, program, clock.now()))
+        enrolment = redo_on_conflict(lambda: services.start_program(current_user, program, clock.now()))
     except services.ProgramError as error:
-        db.rollback()
         if error.code == "paused_by_guide":
             flash(_("Veilederen din har satt programmet på pause. Bare veilederen kan la det "
                     "fortsette. Skriv til veilederen hvis du vil fortsette."), "info")
@@ -111,9 +110,9 @@ def module(slug: str, module_slug: str):
         flash(_("Denne modulen er ikke åpnet ennå."), "info")
         return redirect(url_for("programs.program", slug=slug))
     _save_pending_draft(program, module, enrolment)
-    db.commit()
     return render_template("programs/module.html",
-                           **page_context(program, module, enrolment, clock.now()))
+                           **page_context(program, module, enrolment, clock.now(),
+                                          add_row=request.args.get("add_row")))
 
 
 @bp.route("/<slug>/<module_slug>/done", methods=["POST"])
@@ -124,9 +123,8 @@ def complete(slug: str, module_slug: str):
         services.complete_module(enrolment, program, module, clock.now())
     except services.ProgramError:
         abort(403)
-    db.commit()
     flash(_("Bra jobbet! Modulen er markert som ferdig."), "success")
-    if enrolment.state == "finished":
+    if enrolment.state == EnrolmentState.FINISHED:
         return redirect(url_for("pages.dashboard"))
     return redirect(url_for("programs.program", slug=slug))
 
@@ -165,18 +163,20 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
     if not csrf_is_valid(request.form.get("csrf_token")):
         if wants_json:
             return jsonify(saved=False, reason="csrf"), 400
-        ctx = page_context(program, module, enrolment, clock.now(), override={exercise_key: request.form})
+        ctx = page_context(program, module, enrolment, clock.now(), override={exercise_key: request.form},
+                           add_row=request.args.get("add_row"))
         ctx["stale_form"] = exercise_key
         return render_template("programs/module.html", **ctx), 400
-    answer, problems = commit_or_redo(lambda: services.save_worksheet(
+    answer, problems = redo_on_conflict(lambda: services.save_worksheet(
         enrolment, program, module, exercise, request.form, clock.now()))
     if wants_json:
-        return jsonify(saved=True, saved_at=clock.local(answer.updated_at).strftime("%H:%M"),
+        return jsonify(saved=True, saved_at=dates.clock(answer.updated_at),
                        problems=problems)
     add_row = request.form.get("add_row")
     anchor = f"exercise-{exercise_key}"
     if problems:
-        ctx = page_context(program, module, enrolment, clock.now(), problems={exercise_key: problems})
+        ctx = page_context(program, module, enrolment, clock.now(), problems={exercise_key: problems},
+                           add_row=request.args.get("add_row"))
         return render_template("programs/module.html", **ctx)
     if add_row:
         return redirect(url_for("programs.module", slug=slug, module_slug=module_slug,
@@ -201,11 +201,9 @@ def _keep_until_login(slug: str, module_slug: str, exercise_key: str):
             or not kept.keep(author, KeptForm.WORKSHEET,
                              _worksheet_target(slug, module_slug, exercise_key),
                              request.form, clock.now())):
-        db.rollback()
         return render_template("programs/text_not_saved.html", program=program,
                                texts=[v for k, v in request.form.items(multi=True)
                                       if k.startswith("f-") and v.strip()]), 401
-    db.commit()
     flash(_("Du var logget ut. Logg inn igjen, så lagres teksten du skrev."), "info")
     return redirect(url_for("accounts.login",
                             next=url_for("programs.module", slug=slug, module_slug=module_slug)))
@@ -228,5 +226,6 @@ def questionnaire(slug: str, code: str, occasion: str):
     if measure is None or (code, occasion) not in due:
         flash(_("Dette spørreskjemaet er allerede besvart, eller det er ikke tid for det nå."), "info")
         return redirect(url_for("pages.dashboard"))
-    return questionnaire_page(measure, context, occasion, url_for("measures.progress"),
-                              intake=occasion == "start", program=program)
+    return questionnaire_page(measure, lambda form: services.answer_questionnaire(
+        current_user, program, measure, occasion, form, clock.now()), url_for("measures.progress"),
+        program=program)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from selfhelp.measures.graph import _el, _num
+from selfhelp.svg import element, number
 
 W = 360  #: narrow: on a phone the text stays at about its real size
 LABEL_H, BAR_H, GAP, TOP, BOTTOM = 18, 18, 12, 8, 8
@@ -36,19 +36,19 @@ def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None =
     row_h = LABEL_H + BAR_H + GAP
     height = TOP + BOTTOM + row_h * max(len(bars), 1)
     words = [summary] + [f"{b.label}: {b.text}." for b in bars]
-    parts = [_el("title", title, id=f"{uid}-title"), _el("desc", " ".join(words), id=f"{uid}-desc")]
+    parts = [element("title", title, id=f"{uid}-title"), element("desc", " ".join(words), id=f"{uid}-desc")]
     usable = W - 64
     for i, b in enumerate(bars):
         y = TOP + i * row_h
-        parts.append(_el("text", b.label, x=0, y=_num(y + 13), font_size=14, fill=TEXT,
+        parts.append(element("text", b.label, x=0, y=number(y + 13), font_size=14, fill=TEXT,
                          class_="chart-label"))
         width = 0.0 if b.value is None else max(b.value, 0) / top * usable
         if width > 0:
-            parts.append(_el("rect", x=0, y=_num(y + LABEL_H), width=_num(width), height=BAR_H,
+            parts.append(element("rect", x=0, y=number(y + LABEL_H), width=number(width), height=BAR_H,
                              fill=BAR, class_="chart-bar"))
-        parts.append(_el("text", b.text, x=_num(width + 6), y=_num(y + LABEL_H + 14),
+        parts.append(element("text", b.text, x=number(width + 6), y=number(y + LABEL_H + 14),
                          font_size=14, fill=TEXT, font_weight="bold", class_="chart-value"))
-    return _el("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
+    return element("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
                viewBox=f"0 0 {W} {height}", width="100%", preserveAspectRatio="xMinYMin meet",
                role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="report-chart",
                font_family="sans-serif")

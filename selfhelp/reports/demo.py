@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from selfhelp.accounts.models import User, UserRole
-from selfhelp.checkins.models import Checkin, GuideAssignment
+from selfhelp.accounts.models import Role, User, UserRole
+from selfhelp.checkins.models import Checkin, CheckinState, GuideAssignment
 from selfhelp.content import get_catalogue
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult
-from selfhelp.programs.models import Enrolment, ModuleProgress
+from selfhelp.programs.models import Enrolment, EnrolmentState, ModuleProgress
 
 PEOPLE = 60
 
@@ -39,13 +39,13 @@ def load_report_demo(now: datetime, municipality: str) -> None:
                       gender=rng.choice(("female", "female", "male", "other", "unspoken", None)),
                       work_status=rng.choice(("working", "sick_leave", "student",
                                               "nav_benefits", None)))
-        person.roles = [UserRole(role="resident")]
+        person.roles = [UserRole(role=Role.RESIDENT)]
         db.add(person)
         db.flush()
         slug = rng.choice(("depression", "depression", "panic", "social-anxiety"))
         weeks = rng.randrange(1, 12)
         enrolment = Enrolment(resident_id=person.id, program_slug=slug, started_at=started,
-                              start_date=started.date(), state="active",
+                              start_date=started.date(), state=EnrolmentState.ACTIVE,
                               last_activity_at=started + timedelta(weeks=weeks))
         db.add(enrolment)
         db.flush()
@@ -71,7 +71,7 @@ def load_report_demo(now: datetime, municipality: str) -> None:
             if week:
                 submitted = at + timedelta(hours=rng.randrange(2, 30))
                 db.add(Checkin(enrolment_id=enrolment.id, resident_id=person.id, week=week,
-                               opens_on=submitted.date(), state="closed", how_it_went="…",
+                               opens_on=submitted.date(), state=CheckinState.CLOSED, how_it_went="…",
                                submitted_at=submitted,
                                feedback_due_at=submitted + timedelta(days=2),
                                closed_at=submitted + timedelta(hours=rng.randrange(1, 60)),

@@ -12,7 +12,10 @@ from sqlalchemy import String, and_, case, func, literal, or_, select, union_all
 
 from selfhelp.accounts.models import User
 from selfhelp.content import get_catalogue
-from selfhelp.courses.models import Application, Attendance, Cohort, CourseSession
+from selfhelp.courses.models import (
+    Application, ApplicationState, Attendance, AttendanceStatus, Cohort, CourseSession,
+    SessionState,
+)
 from selfhelp.db import db
 from selfhelp.programs.models import Enrolment, ModuleProgress
 from selfhelp.reports.episodes import attended, latest_guides, program_scope
@@ -78,7 +81,7 @@ def _course_places(scope: Scope, period: Period, *columns):
             .join(Cohort, Cohort.id == Application.cohort_id)
             .outerjoin(present, present.c.application_id == Application.id)
             .where(Cohort.first_date >= period.first, Cohort.first_date <= period.last,
-                   or_(Application.state == "admitted", func.coalesce(present.c.present, 0) >= 1),
+                   or_(Application.state == ApplicationState.ADMITTED, func.coalesce(present.c.present, 0) >= 1),
                    scope.cohorts(Cohort.id, Cohort.municipality_code)))
 
 
@@ -109,7 +112,7 @@ def session_participants(scope: Scope, period: Period) -> list[dict]:
         .select_from(places)
         .join(CourseSession, CourseSession.cohort_id == places.c.cohort_id)
         .join(Cohort, Cohort.id == places.c.cohort_id)
-        .where(CourseSession.state != "cancelled", CourseSession.starts_at < held_before)
+        .where(CourseSession.state != SessionState.CANCELLED, CourseSession.starts_at < held_before)
         .group_by(Cohort.course_code, CourseSession.number)
     )
     return [dict(r) for r in db.execute(statement).mappings()]
@@ -120,7 +123,7 @@ def last_session_attended(scope: Scope, period: Period) -> list[dict]:
     last = (select(Attendance.application_id,
                    func.max(CourseSession.number).label("last"))
             .join(CourseSession, CourseSession.id == Attendance.session_id)
-            .where(Attendance.status == "present")
+            .where(Attendance.status == AttendanceStatus.PRESENT)
             .group_by(Attendance.application_id).subquery("last_present"))
     per = (_course_places(scope, period, Cohort.course_code,
                           func.coalesce(last.c.last, 0).label("last"))
@@ -145,7 +148,7 @@ def waiting_times(scope: Scope, period: Period) -> list[dict]:
     first_session = (select(Attendance.application_id,
                             func.min(CourseSession.starts_at).label("at"))
                      .join(CourseSession, CourseSession.id == Attendance.session_id)
-                     .where(Attendance.status == "present")
+                     .where(Attendance.status == AttendanceStatus.PRESENT)
                      .group_by(Attendance.application_id).subquery("first_session"))
     course_days = (_course_places(
         scope, period, literal("course", String).label("kind"),

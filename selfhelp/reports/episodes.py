@@ -10,10 +10,12 @@ from sqlalchemy import (
     Integer, String, and_, case, cast, func, literal, null, or_, select, union_all,
 )
 
-from selfhelp.accounts.models import User
+from selfhelp.accounts.models import Role, User
 from selfhelp.checkins.models import Checkin, GuideAssignment
 from selfhelp.content import get_catalogue
-from selfhelp.courses.models import Application, Attendance, Cohort
+from selfhelp.courses.models import (
+    Application, ApplicationState, Attendance, AttendanceStatus, Cohort,
+)
 from selfhelp.programs.models import Enrolment, ModuleProgress
 from selfhelp.reports.scope import Period, Scope
 
@@ -33,7 +35,7 @@ def latest_guides():
 
 
 def program_scope(scope: Scope, guide_id_column):
-    if scope.role == "guide":
+    if scope.role == Role.GUIDE:
         return guide_id_column == scope.user_id
     return scope.residents(User.municipality_code)
 
@@ -72,7 +74,7 @@ def program_episodes(scope: Scope, period: Period):
 def attended():
     """application_id -> sessions attended (present)."""
     return (select(Attendance.application_id,
-                   func.sum(case((Attendance.status == "present", 1), else_=0)).label("present"))
+                   func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0)).label("present"))
             .group_by(Attendance.application_id).subquery("attended"))
 
 
@@ -84,7 +86,7 @@ def course_episodes(scope: Scope, period: Period):
     present = attended()
     per_person = (
         select(Application.resident_id, Application.cohort_id,
-               func.max(case((Application.state == "admitted", 1), else_=0)).label("admitted"),
+               func.max(case((Application.state == ApplicationState.ADMITTED, 1), else_=0)).label("admitted"),
                func.coalesce(func.sum(present.c.present), 0).label("present"))
         .outerjoin(present, present.c.application_id == Application.id)
         .group_by(Application.resident_id, Application.cohort_id)

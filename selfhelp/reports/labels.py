@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from selfhelp import dates
 from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.content import get_catalogue
 from selfhelp.courses.models import Cohort
 from selfhelp.db import db
-from selfhelp.templating import localized
+from selfhelp.i18n import current_locale, localized
 
 
 def level_label(level: str) -> str:
@@ -30,13 +31,7 @@ def module_title(slug: str, number: int) -> str:
     module = next((m for m in program.modules if m.number == number), None) if program else None
     if module is None:
         return str(number)
-    return f"{number}. {module.text(_locale()).title}"
-
-
-def _locale() -> str:
-    from selfhelp.i18n import current_locale
-
-    return current_locale()
+    return f"{number}. {module.text(current_locale()).title}"
 
 
 def cohort_labels(ids: set[int]) -> dict[int, str]:
@@ -47,7 +42,7 @@ def cohort_labels(ids: set[int]) -> dict[int, str]:
                              Cohort.first_date, Cohort.online).where(Cohort.id.in_(sorted(ids))))
     return {i: _("%(course)s %(place)s fra %(date)s (nr. %(id)d)", course=code,
                  place=_("på nett") if online else municipality_name(municipality),
-                 date=f"{first.day}.{first.month}.{first.year}", id=i)
+                 date=dates.day_short(first), id=i)
             for i, code, municipality, first, online in rows}
 
 

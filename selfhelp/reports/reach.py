@@ -2,11 +2,10 @@
 municipality, how they heard of it and work status, next to the total. One statement."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import String, case, func, literal, select, union_all
 
 from selfhelp.accounts.models import User
+from selfhelp.clock import years_before
 from selfhelp.courses.models import Application, Cohort
 from selfhelp.db import db
 from selfhelp.programs.models import Enrolment
@@ -17,13 +16,6 @@ from selfhelp.reports.scope import Period, Scope
 AGE_GROUPS = (0, 16, 18, 25, 35, 45, 55, 67)
 DIMENSIONS = ("age", "gender", "municipality", "referral", "work")
 UNKNOWN = "unknown"
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_group_label(lower: int) -> str:

@@ -7,10 +7,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import false, select
 from sqlalchemy.sql import ColumnElement
 
+from selfhelp.accounts.models import Role
 from selfhelp.clock import OSLO
+from selfhelp.courses.models import CohortLeader
 
 #: The roles that read reports, widest first (the default scope).
-REPORT_ROLES = ("admin", "course_leader", "guide")
+REPORT_ROLES = (Role.ADMIN, Role.COURSE_LEADER, Role.GUIDE)
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,14 @@ class Scope:
 
     def residents(self, user_municipality) -> ColumnElement:
         """Residents (by their municipality column) an admin's report covers."""
-        if self.role == "admin":
+        if self.role == Role.ADMIN:
             return user_municipality.in_(self.municipalities)
         return false()
 
     def cohorts(self, cohort_id, cohort_municipality) -> ColumnElement:
-        from selfhelp.courses.models import CohortLeader
-
-        if self.role == "admin":
+        if self.role == Role.ADMIN:
             return cohort_municipality.in_(self.municipalities)
-        if self.role == "course_leader":
+        if self.role == Role.COURSE_LEADER:
             return cohort_id.in_(select(CohortLeader.cohort_id)
                                  .where(CohortLeader.leader_id == self.user_id))
         return false()

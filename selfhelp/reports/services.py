@@ -20,7 +20,8 @@ from selfhelp.reports.suppression import (
     Count, Interval, Rate, Stat, chart_value, display, number, protect_partition,
 )
 from selfhelp.reports.tables import Table
-from selfhelp.templating import localized
+from selfhelp.i18n import localized
+from selfhelp.reports.stepped_care import stepped_care_tables
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,6 @@ REPORTS = {
 
 
 def build(name: str, scope: Scope, period: Period) -> list[Table]:
-    from selfhelp.reports.stepped_care import stepped_care_tables
-
     return {"outcomes": outcome_tables, "engagement": engagement_tables, "reach": reach_tables,
             "workload": workload_tables, "stepped_care": stepped_care_tables}[name](scope, period)
 

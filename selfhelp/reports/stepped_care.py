@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import String, case, cast, false, func, literal, or_, select
 
-from selfhelp.accounts.models import User
+from selfhelp.accounts.models import Role, User
 from selfhelp.courses.models import CohortLeader
 from selfhelp.db import db
 from selfhelp.pathway.forms import DECISION_LABELS
@@ -26,13 +26,13 @@ def _point():
 def _scope(scope: Scope):
     """admin: residents of the municipalities served; course leader: the cohorts led;
     guide: the decisions the guide recorded."""
-    if scope.role == "admin":
+    if scope.role == Role.ADMIN:
         return ReviewDecision.resident_id.in_(select(User.id).where(
             User.municipality_code.in_(scope.municipalities)))
-    if scope.role == "course_leader":
+    if scope.role == Role.COURSE_LEADER:
         led = select(literal("cohort:", String) + cast(CohortLeader.cohort_id, String)).where(CohortLeader.leader_id == scope.user_id)
         return or_(ReviewDecision.context.in_(led), ReviewDecision.decided_by_id == scope.user_id)
-    if scope.role == "guide":
+    if scope.role == Role.GUIDE:
         return ReviewDecision.decided_by_id == scope.user_id
     return false()
 

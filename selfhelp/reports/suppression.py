@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from selfhelp.csv_export import safe_cell
+
 MIN_PEOPLE = 5
 SUPPRESSED = "<5"
 EMPTY = "–"
@@ -116,7 +118,7 @@ def display(cell: Cell) -> str:
 def csv_value(cell: Cell) -> str:
     """The text written to the CSV: as on the page, with shares as plain percentages."""
     if isinstance(cell, str):
-        return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+        return safe_cell(cell)
     if isinstance(cell, Rate) and not is_suppressed(cell):
         return "" if cell.percent is None else number(cell.percent, 0)
     shown = display(cell)

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
 from selfhelp import clock
+from selfhelp.accounts.models import Role
 from selfhelp.reports import services
 from selfhelp.reports.forms import PeriodForm
 from selfhelp.reports.scope import Period, Scope
@@ -12,7 +13,7 @@ from selfhelp.security import roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-STAFF = ("admin", "course_leader", "guide")
+STAFF = (Role.ADMIN, Role.COURSE_LEADER, Role.GUIDE)
 
 
 @bp.route("/")

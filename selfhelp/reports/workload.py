@@ -1,7 +1,7 @@
 """Guide workload in SQL: check-ins handled, feedback turnaround in working hours, minutes per
 resident-week, late and overdue check-ins, risk flags and time to acknowledgement.
 
-Working hours (08:00–16:00 Europe/Oslo on working days, see selfhelp.worktime) are counted in the
+Working hours (08:00–16:00 Europe/Oslo on working days, see selfhelp.clock) are counted in the
 database with a small calendar table (one row per day of the period and the 120 days before it,
 whatever the data size): for each UTC date, its working hours as UTC instants and the working
 seconds of all days before it. Working hours never cross UTC midnight (they are 06:00–15:00 UTC
@@ -17,14 +17,14 @@ from sqlalchemy import (
     Date, Float, String, and_, case, cast, column, func, literal, or_, select, union_all, values,
 )
 
-from selfhelp.accounts.models import User
-from selfhelp.checkins.models import Checkin, GuideAssignment
+from selfhelp.accounts.models import Role, User
+from selfhelp.checkins.models import Checkin, CheckinState, GuideAssignment
 from selfhelp.clock import OSLO
 from selfhelp.db import UTCDateTime, db
-from selfhelp.measures.models import RiskFlag
+from selfhelp.measures.models import FlagKind, FlagState, OwnerLevel, RiskFlag
 from selfhelp.reports.scope import Period, Scope
 from selfhelp.reports.sql import dialect_name, percentiles, seconds_between
-from selfhelp.worktime import DAY_ENDS, DAY_STARTS, is_working_day
+from selfhelp.clock import DAY_ENDS, DAY_STARTS, is_working_day
 
 #: Check-ins answered in the period may have come in this long before it (older ones are left
 #: out of the turnaround figures).
@@ -62,7 +62,7 @@ def _working_seconds_until(instant, day):
 
 
 def _checkin_scope(scope: Scope):
-    if scope.role == "guide":
+    if scope.role == Role.GUIDE:
         return Checkin.closed_by_id == scope.user_id
     return scope.residents(User.municipality_code)
 
@@ -113,7 +113,7 @@ def checkin_counts(scope: Scope, period: Period) -> list[dict]:
 
 
 def _assignment_scope(scope: Scope):
-    if scope.role == "guide":
+    if scope.role == Role.GUIDE:
         return GuideAssignment.guide_id == scope.user_id
     return scope.residents(User.municipality_code)
 
@@ -126,7 +126,7 @@ def overdue_now(scope: Scope, period: Period) -> list[dict]:
         .join(GuideAssignment, and_(GuideAssignment.enrolment_id == Checkin.enrolment_id,
                                     GuideAssignment.ended_at.is_(None)))
         .join(User, User.id == Checkin.resident_id)
-        .where(Checkin.state == "submitted", Checkin.feedback_due_at < period.now,
+        .where(Checkin.state == CheckinState.SUBMITTED, Checkin.feedback_due_at < period.now,
                _assignment_scope(scope))
         .group_by(GuideAssignment.guide_id)
     )
@@ -155,7 +155,7 @@ def flag_counts(scope: Scope, period: Period) -> list[dict]:
     pairs = _flags_by_guide(scope, period)
     statement = (select(pairs.c.guide_id, func.count().label("raised"),
                         func.count(pairs.c.acknowledged_at).label("acknowledged"),
-                        func.sum(case((pairs.c.state == "open", 1), else_=0)).label("open"))
+                        func.sum(case((pairs.c.state == FlagState.OPEN, 1), else_=0)).label("open"))
                  .group_by(pairs.c.guide_id))
     return [dict(r) for r in db.execute(statement).mappings()]
 
@@ -174,9 +174,9 @@ def acknowledgement_times(scope: Scope, period: Period) -> list[dict]:
 def _flags_by_owner(scope: Scope, period: Period):
     """Risk flags raised in the period with the owner type they were first given (admins only:
     the owner chain is a service-level figure)."""
-    return (select(func.coalesce(RiskFlag.first_owner_level, "team").label("grp"),
+    return (select(func.coalesce(RiskFlag.first_owner_level, OwnerLevel.TEAM.value, type_=String).label("grp"),
                    RiskFlag.acknowledged_at, RiskFlag.raised_at, RiskFlag.escalations)
-            .where(RiskFlag.kind == "risk", RiskFlag.raised_at >= period.start,
+            .where(RiskFlag.kind == FlagKind.RISK, RiskFlag.raised_at >= period.start,
                    RiskFlag.raised_at < period.end, scope.residents(RiskFlag.municipality_code))
             .subquery())
 

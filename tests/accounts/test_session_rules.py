@@ -11,7 +11,7 @@ from selfhelp.config import SettingsForTests
 from selfhelp.db import Base
 from tests import factories
 from tests.conftest import csrf_token, log_in_with_code, post_form
-from tests.smtp import text_of
+from tests.smtp import send_queued_mail, text_of
 
 
 def test_a_staff_session_ends_after_thirty_idle_minutes(client, db, clock):
@@ -71,6 +71,7 @@ def test_changing_email_asks_for_the_password_again_and_reverifies(client, db, c
     db.expire_all()
     user = db.get(User, user.id)
     assert user.email == "rita.new@example.com" and user.email_verified_at is None
+    send_queued_mail()
     message = mailbox.messages[-1]
     assert message["To"] == "rita.new@example.com"
     link = re.search(r"http://localhost(/verify/\S+)", text_of(message)).group(1)

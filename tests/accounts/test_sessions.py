@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from selfhelp.accounts import devices
 from selfhelp.accounts.models import User, UserSession
+from selfhelp.accounts.session import SECOND_FACTOR_KEY
 from tests import factories
 from tests.checkins.helpers import guided_resident
-from tests.conftest import log_in_with_code, login, post_form
+from tests.conftest import csrf_token, log_in_with_code, login, post_form
 from tests.querycount import count_queries
 
 
@@ -70,13 +71,14 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, d
 def test_a_password_reset_ends_every_session(app, db, personas, mailbox, clock):
     import re
 
-    from tests.smtp import text_of
+    from tests.smtp import send_queued_mail, text_of
 
     resident = personas["resident"]
     elsewhere = app.test_client()
     login(elsewhere, resident)
     client = app.test_client()
     post_form(client, "/forgot-password", {"email": resident.email})
+    send_queued_mail()
     link = re.search(r"/reset-password/[\w-]+", text_of(mailbox.messages[-1])).group(0)
     post_form(client, link, {"password": "a brand new secret", "password_confirm": "a brand new secret"})
     assert elsewhere.get("/dashboard").status_code == 302
@@ -219,3 +221,43 @@ def clock_now():
     from selfhelp.clock import now
 
     return now()
+
+
+# --- the session rows survive a refused request (keep_writes) -------------------------------------
+
+def _ended_reason(db, user) -> str | None:
+    db.expire_all()
+    return db.scalar(select(UserSession.ended_reason).where(UserSession.user_id == user.id))
+
+
+def test_an_idle_session_ended_by_an_autosave_the_server_refuses_stays_ended(app, db, personas,
+                                                                           clock):
+    resident = personas["resident"]
+    client = app.test_client()
+    login(client, resident)
+    token = csrf_token(client, "/messages")
+    clock.shift(timedelta(days=15))  # idle far longer than residents may be
+    response = client.post("/messages", data={"body": "Skrevet etter pausen", "csrf_token": token},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 401  # the page keeps the text; the server says "log in"
+    assert _ended_reason(db, resident) == "idle"
+
+
+def test_an_idle_session_ended_by_a_request_for_a_missing_page_stays_ended(app, db, personas,
+                                                                         clock):
+    resident = personas["resident"]
+    client = app.test_client()
+    login(client, resident)
+    clock.shift(timedelta(days=15))
+    assert client.get("/no-such-page").status_code == 404
+    assert _ended_reason(db, resident) == "idle"
+
+
+def test_a_staff_session_without_the_second_factor_ends_even_on_a_missing_page(app, db, personas):
+    guide = personas["guide"]
+    client = app.test_client()
+    login(client, guide)
+    with client.session_transaction() as session:  # as a code path that forgot the second step
+        session.pop(SECOND_FACTOR_KEY)
+    assert client.get("/no-such-page").status_code == 404
+    assert _ended_reason(db, guide) == "logout"

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from selfhelp.accounts.models import User
 from tests.conftest import post_form
-from tests.smtp import text_of
+from tests.smtp import send_queued_mail, text_of
 
 GOOD = {
     "name": "Kari Nordmann", "email": "Kari@Example.com", "password": "a long password",
@@ -22,6 +22,7 @@ def test_resident_signs_up_without_referral_and_gets_a_verification_link(client,
     assert user.terms_version == "2026-11" and user.terms_accepted_at is not None
     assert user.email_verified_at is None
     assert user.password_hash.startswith("$argon2id$")
+    send_queued_mail()
     [mail] = mailbox.messages
     assert mail["To"] == "kari@example.com"
     assert "/verify/" in text_of(mail)

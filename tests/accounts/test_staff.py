@@ -5,7 +5,7 @@ from sqlalchemy import select
 from selfhelp.accounts.models import User
 from tests import factories
 from tests.conftest import login, post_form, totp_code
-from tests.smtp import text_of
+from tests.smtp import send_queued_mail, text_of
 
 INVITE = {"name": "Vera Veileder", "email": "vera@example.com", "roles": ["guide", "course_leader"],
           "display_name": "Vera", "municipalities": ["3301"]}
@@ -20,6 +20,7 @@ def test_admin_invites_staff_who_set_a_password_and_log_in(as_persona, personas,
     assert staff.municipality_codes == {"3301"}
     assert staff.qualification_names == set()  # recorded in the leader register, not here
     assert staff.password_hash is None and not staff.is_active
+    send_queued_mail()
     link = re.search(r"http://localhost(/invitation/\S+)", text_of(mailbox.messages[-1])).group(1)
     assert "Ada Admin" in text_of(mailbox.messages[-1])
 

@@ -133,11 +133,12 @@ def test_a_staff_session_without_the_second_factor_is_ended(app, db, personas):
 def test_a_password_reset_does_not_skip_the_second_factor(client, db, mailbox, clock):
     import re
 
-    from tests.smtp import text_of
+    from tests.smtp import send_queued_mail, text_of
 
     factories.make_staff(roles=["admin"], email="ada@example.com")
     db.commit()
     post_form(client, "/forgot-password", {"email": "ada@example.com"})
+    send_queued_mail()
     link = re.search(r"http://localhost(/reset-password/\S+)", text_of(mailbox.messages[-1])).group(1)
     response = post_form(client, link, {"password": "a brand new password",
                                         "password_confirm": "a brand new password"})
@@ -164,3 +165,20 @@ def test_staff_make_new_recovery_codes_after_typing_the_password(as_persona, per
     page = post_form(guide, "/staff/profile/recovery-codes", {}, page="/staff/profile")
     assert page.status_code == 200 and "Du har fått nye gjenopprettingskoder" in page.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(RecoveryCode)) == 10
+
+
+def test_the_secret_shown_with_a_throttled_setup_page_is_the_one_stored(app, client, db, clock):
+    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 3
+    user = factories.make_staff(roles=["guide"], email="gina@example.com", second_factor=False)
+    db.commit()
+    for _ in range(2):
+        post_form(client, "/login", {"email": "gina@example.com", "password": "wrong"})
+    assert _password(client, "gina@example.com").headers["Location"].endswith("/setup")
+    post_form(app.test_client(), "/login", {"email": "gina@example.com", "password": "wrong"})
+    # The first sight of the setup page is a throttled POST (the GET never happened).
+    response = post_form(client, "/login/two-factor/setup", {"code": "111111"}, page="/login")
+    assert response.status_code == 429
+    db.expire_all()
+    secret = db.get(User, user.id).totp_secret
+    assert secret is not None
+    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in response.get_data(as_text=True)

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from selfhelp.accounts.models import User
 from tests.conftest import post_form
 from tests.accounts.test_signup import GOOD
-from tests.smtp import text_of
+from tests.smtp import send_queued_mail, text_of
 
 LINK = re.compile(r"http://localhost(/\S+)")
 
 
 def _signup(client, mailbox) -> str:
     post_form(client, "/signup", GOOD)
+    send_queued_mail()
     return LINK.search(text_of(mailbox.messages[-1])).group(1)
 
 
@@ -53,6 +54,7 @@ def test_asking_for_a_new_link_retires_the_old_one(client, db, mailbox):
     first = _signup(client, mailbox)
     response = post_form(client, "/verify/resend", {}, page="/signup/check-email")
     assert response.status_code == 302
+    send_queued_mail()
     second = LINK.search(text_of(mailbox.messages[-1])).group(1)
     assert first != second
     assert client.get(first).status_code == 400

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from selfhelp.checkins import services
+from selfhelp.checkins import queries, services
 from selfhelp.checkins.models import GuideAbsence, Snippet
 from selfhelp.clock import now
 from selfhelp.notifications.models import NotificationSettings
@@ -25,8 +25,8 @@ def test_a_shared_snippet_is_seen_only_by_guides_of_its_municipality(as_persona,
     db.commit()
     assert "Felles hilsen" in as_persona("guide").get("/guide/snippets").get_data(as_text=True)
     assert "Felles hilsen" not in as_persona("other_guide").get("/guide/snippets").get_data(as_text=True)
-    assert [s.title for s in services.snippets_for(colleague)] == ["Felles hilsen"]
-    assert services.snippets_for(personas["other_guide"]) == []
+    assert [s.title for s in queries.snippets_for(colleague)] == ["Felles hilsen"]
+    assert queries.snippets_for(personas["other_guide"]) == []
 
 
 def test_a_guide_cannot_share_a_snippet_into_a_municipality_they_do_not_serve(as_persona, personas, db):

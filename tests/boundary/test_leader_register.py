@@ -9,7 +9,7 @@ from sqlalchemy import select
 from selfhelp.accounts.models import LeaderRegistration, User
 from selfhelp.audit.models import AuditEvent
 from selfhelp.content import get_catalogue
-from selfhelp.courses import services as courses
+from selfhelp.courses.services import cohorts as courses
 from tests import factories
 from tests.conftest import login, post_form
 

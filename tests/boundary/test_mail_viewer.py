@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from selfhelp.notifications.email import build_message, write_mail_file
+from selfhelp.channels.email import build_message, write_mail_file
 from tests import factories
 from tests.conftest import login, post_form
+from tests.smtp import send_queued_mail
 
 RESET_LINK = "http://localhost/reset-password/abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -70,6 +71,7 @@ def test_token_links_are_masked_unless_the_local_demo_shows_them(app, personas, 
 def test_a_reset_requested_for_a_resident_cannot_be_read_by_an_admin(db, app, personas, as_persona,
                                                                      mail_dir):
     post_form(app.test_client(), "/forgot-password", {"email": personas["resident"].email})
+    send_queued_mail()
     assert list(Path(mail_dir).glob("*.eml"))
     page = as_persona("admin").get("/admin/mail").get_data(as_text=True)
     assert "/reset-password/" not in page and "[lenke skjult]" in page

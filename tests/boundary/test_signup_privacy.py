@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from selfhelp.accounts.models import User
 from tests.accounts.test_signup import GOOD
 from tests.conftest import post_form
-from tests.smtp import text_of
+from tests.smtp import send_queued_mail, text_of
 
 
 def _answer(app, email):
@@ -35,6 +35,7 @@ def test_the_owner_of_a_known_address_is_told_by_email_with_login_and_reset_link
                                                                                    mailbox):
     known = personas["resident"]
     _answer(app, known.email.upper())
+    send_queued_mail()
     [mail] = mailbox.messages
     assert mail["To"] == known.email
     body = text_of(mail)
@@ -48,6 +49,7 @@ def test_sign_up_does_not_log_in_and_the_link_only_confirms_the_address(app, db,
     client, _, page = _answer(app, "new@example.com")
     assert "new@example.com" in page.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302  # not logged in
+    send_queued_mail()
     link = text_of(mailbox.messages[-1]).split("http://localhost", 1)[1].split()[0]
     response = client.get(link)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
@@ -57,8 +59,10 @@ def test_sign_up_does_not_log_in_and_the_link_only_confirms_the_address(app, db,
 
 def test_asking_again_for_a_known_address_sends_no_verification_link(app, db, personas, mailbox):
     client, _, _ = _answer(app, personas["resident"].email)
+    send_queued_mail()
     mailbox.clear()
     response = post_form(client, "/verify/resend", {}, page="/signup/check-email")
     assert response.status_code == 302
+    send_queued_mail()
     assert "Vi har sendt en ny lenke" in client.get("/signup/check-email").get_data(as_text=True)
     assert mailbox.messages == []  # the resident's address is verified: nothing to send

@@ -13,7 +13,6 @@ from selfhelp import create_app
 from selfhelp.config import SettingsForTests
 from selfhelp.db import Base
 from tests.conftest import IN_CI
-from tests.smtp import free_port
 
 CHROMIUM = os.environ.get("SELFHELP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,10 +45,14 @@ def browser_context_args(browser_context_args):
 
 
 class LiveServer:
-    def __init__(self, app, port: int):
+    """Werkzeug in a thread on a port the OS picks at bind time, so parallel test workers (and
+    other runs on the machine) never race for one; the app learns its address from the socket."""
+
+    def __init__(self, app):
         self.app = app
-        self.url = f"http://127.0.0.1:{port}"
-        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        app.config["BASE_URL"] = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self):
@@ -57,17 +60,17 @@ class LiveServer:
 
     def stop(self):
         self._server.shutdown()
+        self._server.server_close()
         self._thread.join(timeout=5)
 
 
 @pytest.fixture
 def live_server(tmp_path, mailbox):
-    port = free_port()
     app = create_app(SettingsForTests(
         database_url=f"sqlite:///{tmp_path / 'live.db'}", mail_port=mailbox.port,
-        extra={"BASE_URL": f"http://127.0.0.1:{port}", "TESTING": False}).as_dict())
+        extra={"TESTING": False}).as_dict())
     Base.metadata.create_all(app.extensions["db"].engine)
-    server = LiveServer(app, port)
+    server = LiveServer(app)
     server.start()
     yield server
     server.stop()

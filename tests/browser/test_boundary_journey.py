@@ -66,7 +66,7 @@ def test_an_admin_keeps_the_leader_register(browser, browser_context_args, live_
 
     live_server.app.config.update(MAIL_BACKEND="file", DEMO_MODE=True, MAIL_DIR=str(tmp_path / "mail"))
     with live_server.app.app_context():
-        from selfhelp.notifications.email import build_message, write_mail_file
+        from selfhelp.channels.email import build_message, write_mail_file
 
         write_mail_file(build_message("rita@example.com", "Nytt passord i selfhelp",
                                       "Lenke: http://x/reset-password/abcdefghijklmnopqrstu", "<p>x</p>"),

@@ -47,7 +47,7 @@ def test_weekly_check_in_feedback_and_risk_follow_up(browser, browser_context_ar
     assert_accessible(rita)
     rita.get_by_label("Hvordan har denne uka vært?").fill("Jeg gikk tur tre ganger. Søvnen er fortsatt dårlig.")
     rita.get_by_role("button", name="Send sjekk-inn").click()
-    expect(rita.get_by_text("Takk! Veilederen din leser dette")).to_be_visible()
+    expect(rita.get_by_text("Takk! Sjekk-inn er sendt.")).to_be_visible()
 
     rolf = _context(browser, browser_context_args, base, "rolf@example.com")
     rolf.goto(base + "/programs/depression/questionnaires/PHQ-9/start")

@@ -49,13 +49,16 @@ def test_access_log_export_and_closing_the_account(browser, browser_context_args
     expect(guide.get_by_role("heading", name=re.compile("Rita Resident"))).to_be_visible()
 
     rita = _as(browser, browser_context_args, base, "rita@example.com")
+    rita.get_by_role("link", name="Konto: e-post, passord, varsler og dataene dine").click()
+    expect(rita.get_by_role("heading", name="Konto", exact=True)).to_be_visible()
+    assert_accessible(rita)
     rita.get_by_role("link", name="Hvem har sett dataene dine").click()
     expect(rita.get_by_role("heading", name="Hvem har sett dataene dine")).to_be_visible()
     expect(rita.get_by_role("cell", name="Gro Guide (veileder)").first).to_be_visible()
     expect(rita.get_by_text("Så innsjekk med arbeidsark, kartlegging og meldinger")).to_be_visible()
     assert_accessible(rita)
 
-    rita.get_by_role("link", name="Dine data og kontoen din").click()
+    rita.get_by_role("link", name="Tilbake til Konto").click()
     assert_accessible(rita)
     rita.get_by_role("link", name="Last ned dataene dine").click()
     assert_accessible(rita)

@@ -88,7 +88,9 @@ def test_the_session_list_and_logging_out_everywhere(page, browser, live_server,
     log_in(laptop, base, "rita@example.com")
     log_in(page, base, "rita@example.com")
 
-    page.get_by_role("link", name="Innlogginger").click()
+    page.get_by_role("link", name="Konto: e-post, passord, varsler og dataene dine").click()
+    expect(page.get_by_text("2 steder")).to_be_visible()
+    page.get_by_role("link", name="Se og logg ut andre steder").click()
     expect(page.get_by_role("heading", name="Innlogginger")).to_be_visible()
     expect(page.locator(".session-list .card")).to_have_count(2)
     expect(page.get_by_text("Denne enheten")).to_have_count(1)

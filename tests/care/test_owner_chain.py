@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from selfhelp.audit.models import AuditEvent
 from selfhelp.care import services as care
 from selfhelp.care.chain import acting_level
 from selfhelp.checkins import services as checkins
@@ -80,7 +82,7 @@ def test_the_guide_comes_before_the_cohort_and_the_leader_is_above_the_guide(db,
 
 def test_a_withdrawn_application_no_longer_ties_the_person_to_the_leaders(db, personas, clock):
     from selfhelp.content import get_catalogue
-    from selfhelp.courses import admission
+    from selfhelp.courses.services import admission
 
     cohort = factories.make_cohort(leaders=[personas["course_leader"]])
     application = factories.make_application(cohort, personas["resident"])
@@ -135,3 +137,17 @@ def test_a_flag_made_before_the_owner_chain_gets_an_owner_when_first_looked_at(d
     db.commit()
     assert acting_level(personas["guide"], flag, now()) is not None
     assert flag.owner_level == "guide" and flag.escalation_due_at is not None
+
+
+def test_a_follow_up_is_audited_in_the_role_of_the_step_acted_at_whoever_calls_it(db, personas, clock):
+    guided_resident(db, personas)
+    flag = raise_flag(db, personas["resident"], context="program:depression")
+    care.acknowledge(personas["guide"], flag, "no_contact", "Ringte, ikke svar", now())
+    care.acknowledge(personas["admin"], flag, "called", "Fikk tak i henne", now())
+    events = db.execute(select(AuditEvent.actor_id, AuditEvent.role, AuditEvent.resident_id,
+                               AuditEvent.record_id).where(AuditEvent.what == "risk_flag",
+                                                           AuditEvent.action == "change")
+                        .order_by(AuditEvent.id)).all()
+    assert [tuple(e) for e in events] == [
+        (personas["guide"].id, "guide", personas["resident"].id, flag.id),
+        (personas["admin"].id, "admin", personas["resident"].id, flag.id)]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from selfhelp.audit.models import AuditEvent
 from selfhelp.checkins import services
 from selfhelp.checkins.models import Checkin, GuideAssignment, Message
-from selfhelp.checkins.queue import queue
+from selfhelp.checkins.queries import queue
 from selfhelp.clock import now
 from selfhelp.measures.models import RiskFlag
 from selfhelp.notifications.models import Notification
@@ -223,3 +223,38 @@ def test_absence_dates_must_be_in_order(as_persona, personas, db, clock):
         "guide": personas["guide"].id, "cover": colleague.id,
         "starts_on": "2026-03-10", "ends_on": "2026-03-01"}).get_data(as_text=True)
     assert "Sluttdatoen må være samme dag eller etter startdatoen." in html
+
+
+def test_the_assignments_page_proposes_whom_the_proposal_rule_names(as_persona, personas, db, clock):
+    busy, free = personas["guide"], factories.make_staff(roles=["guide"], name="Frida Fri")
+    for _ in range(2):
+        services.assign_guide(personas["admin"], enrol(factories.make_resident()), busy, now())
+    waiting = [enrol(personas["resident"]), enrol(personas["other_resident"])]
+    db.commit()
+    from selfhelp.checkins.queries import assignments_page
+
+    proposals = assignments_page(personas["admin"], now()).proposals
+    assert proposals == {e.id: services.proposed_guide(e.resident).id for e in waiting} == {
+        e.id: free.id for e in waiting}
+    html = as_persona("admin").get("/admin/guides").get_data(as_text=True)
+    assert f'<option value="{free.id}" selected>' in html
+
+
+def test_a_program_switch_is_audited_by_the_service_itself(db, personas, clock):
+    """A switch made outside the guide's page (the CLI, a job) is in the audit log too."""
+    from selfhelp.programs import services as programs
+    from tests.programs.helpers import program
+
+    enrolment = guided_resident(db, personas)
+    programs.switch_program(personas["guide"], enrolment, program(), "extend", now())
+    events = db.scalars(select(AuditEvent).where(AuditEvent.actor_id == personas["guide"].id)).all()
+    assert [(e.what, e.action, e.resident_id, e.record_id) for e in events] == [
+        ("program", "change", personas["resident"].id, enrolment.id)]
+    assert enrolment.extra_weeks == 2
+
+
+def test_assigning_a_guide_is_audited_by_the_service_itself(db, personas, clock):
+    enrolment = guided_resident(db, personas)
+    [event] = db.scalars(select(AuditEvent).where(AuditEvent.what == "guide_assignment")).all()
+    assert (event.actor_id, event.role, event.resident_id, event.action, event.record_id) == (
+        personas["admin"].id, "admin", personas["resident"].id, "change", enrolment.id)

@@ -3,7 +3,7 @@ import dataclasses
 
 import pytest
 
-from selfhelp.content import Problem, pick
+from selfhelp.content import Problem
 from selfhelp.content.markdown import render, word_count
 from tests.content.helpers import load
 
@@ -11,13 +11,6 @@ from tests.content.helpers import load
 @pytest.fixture
 def catalogue(tmp_path):
     return load(tmp_path)
-
-
-def test_pick_falls_back_to_bokmal_then_to_empty():
-    assert pick({"nb": "Mål", "en": "Goal"}, "en") == "Goal"
-    assert pick({"nb": "Mål"}, "en") == "Mål"
-    assert pick({"en": "Goal"}, "nb") == ""
-    assert pick(None, "nb") == ""
 
 
 def test_module_text_falls_back_to_bokmal(catalogue):

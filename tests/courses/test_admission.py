@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from selfhelp.content import get_catalogue
-from selfhelp.courses import admission
+from selfhelp.courses.services import admission
 from selfhelp.courses.models import Application, Cohort
 from selfhelp.notifications.models import Notification
 from tests import factories
@@ -156,3 +156,44 @@ def test_applying_twice_is_refused(db, personas):
         make_application(cohort, resident)
     assert error.value.code == "already_applied"
     assert len(db.scalars(select(Application)).all()) == 1
+
+
+def test_incomplete_screening_answers_leave_no_application_and_no_seat(db, personas):
+    from selfhelp.measures.definitions import get_measure
+    from selfhelp.measures.scoring import IncompleteAnswers
+
+    cohort = _kid(personas, capacity=1, auto_admit=True)
+    with pytest.raises(IncompleteAnswers):
+        admission.apply_with_screening(
+            personas["resident"], cohort, _course("KiD"), admission.ApplicationForm("Jeg vil lære"),
+            get_measure("PHQ-9"), {"q1": "1"}, NOW)
+    db.commit()
+    assert db.scalars(select(Application)).all() == []
+    assert db.scalar(select(Cohort.seats_taken).where(Cohort.id == cohort.id)) == 0
+
+
+def test_applying_with_complete_screening_stores_both_and_takes_the_seat(db, personas):
+    from selfhelp.measures.definitions import get_measure
+
+    cohort = _kid(personas, capacity=1, auto_admit=True)
+    application, answered = admission.apply_with_screening(
+        personas["resident"], cohort, _course("KiD"), admission.ApplicationForm("Jeg vil lære"),
+        get_measure("PHQ-9"), {f"q{i}": "0" for i in range(1, 10)}, NOW)
+    db.commit()
+    assert application.screening_result_id == answered.result.id and answered.flags == []
+    assert (application.state, db.scalar(select(Cohort.seats_taken).where(Cohort.id == cohort.id))) == (
+        "admitted", 1)
+
+
+def test_a_leaders_decision_is_audited_by_the_service_itself(db, personas):
+    """Not only from the leader's page: a decision made from the CLI or a job is audited too."""
+    from selfhelp.audit.models import AuditEvent
+
+    cohort = _kid(personas)
+    application = make_application(cohort, personas["resident"])
+    admission.admit(personas["course_leader"], application, _course("KiD"), NOW)
+    events = db.scalars(select(AuditEvent)).all()
+    assert [(e.actor_id, e.role, e.resident_id, e.what, e.action, e.record_id) for e in events] == [
+        (personas["course_leader"].id, "course_leader", personas["resident"].id, "course_application",
+         "change", application.id)]
+

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selfhelp.content import get_catalogue
-from selfhelp.courses import admission
+from selfhelp.courses.services import admission
 from selfhelp.courses.models import Application, Cohort
 from tests import factories
 from tests.conftest import _build_app

@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
+from selfhelp.clock import OSLO
 from selfhelp.content import get_catalogue
 from selfhelp.courses.ical import CalendarEvent, build_calendar
-from selfhelp.courses.schedule import OSLO, generate_sessions, move_session
+from selfhelp.courses.schedule import generate_sessions, move_session
 
 NOW = datetime(2026, 9, 1, 8, 30, tzinfo=timezone.utc)
 SPECIAL = "Rom 3, 2. etasje; inngang B\nTa med boka – æøå ÆØÅ \\ «sitat»"

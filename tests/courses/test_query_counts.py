@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from selfhelp.clock import now
-from selfhelp.courses import services
+from selfhelp.courses.services import roster
 from tests import factories
 from tests.factories import make_application, make_cohort
 from tests.querycount import count_queries
@@ -17,8 +17,8 @@ def _grow(db, personas, cohorts: int, people: int):
     for _ in range(cohorts):
         cohort = make_cohort(leaders=[leader], first_date=date(2026, 4, 14), capacity=8, auto_admit=True)
         applications = [make_application(cohort, factories.make_resident()) for _ in range(people)]
-        services.record_attendance(leader, cohort.sessions[0], {a.id: "present" for a in applications
-                                                                 if a.state == "admitted"}, now())
+        roster.record_attendance(leader, cohort.sessions[0], {a.id: "present" for a in applications
+                                                               if a.state == "admitted"}, now())
         made.append(cohort)
     db.commit()
     return made

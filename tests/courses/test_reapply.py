@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from selfhelp.content import get_catalogue
-from selfhelp.courses import admission
+from selfhelp.courses.services import admission
 from selfhelp.courses.models import Application
 from selfhelp.measures.models import MeasureResult
 from tests import factories

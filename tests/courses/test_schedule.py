@@ -8,12 +8,11 @@ import holidays
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from selfhelp import clock as clock_module
+from selfhelp.clock import OSLO, holiday_name
 from selfhelp.content import get_catalogue
 from selfhelp.content.model import Course
-from selfhelp.courses import schedule
-from selfhelp.courses.schedule import (
-    OSLO, PlannedSession, generate_sessions, holiday_name, move_session, wall_clock,
-)
+from selfhelp.courses.schedule import PlannedSession, generate_sessions, move_session, wall_clock
 
 SIX_PM = time(18, 0)
 
@@ -162,16 +161,16 @@ def test_plain_sundays_and_christmas_and_new_years_eve_are_no_holidays(monkeypat
                                                                         sundays_listed):
     if sundays_listed:  # as some package versions ship it: every Sunday a holiday, "Søndag"
         real = holidays.country_holidays
-        monkeypatch.setattr(schedule.holidays, "country_holidays", lambda country, **kw: real(
+        monkeypatch.setattr(clock_module.holidays, "country_holidays", lambda country, **kw: real(
             country, **{**kw, "include_sundays": True}))
-    schedule._norwegian_holidays.cache_clear()
+    clock_module._norwegian_holidays.cache_clear()
     try:
         assert (holiday_name(d("2026-09-06")), holiday_name(d("2026-04-05"))) == (
             None, "Første påskedag")
         sundays = generate_sessions(course("DU"), d("2026-09-06"), time(12, 0))
         thursdays = generate_sessions(course("DU"), d("2026-12-10"), SIX_PM)
     finally:
-        schedule._norwegian_holidays.cache_clear()
+        clock_module._norwegian_holidays.cache_clear()
     assert dates(thursdays)[2:4] == ["2026-12-24", "2026-12-31"]
     assert all(s.moved_from is None for s in sundays + thursdays)
 

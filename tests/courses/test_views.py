@@ -1,8 +1,11 @@
 """Course pages end to end through HTTP: a leader plans, publishes and runs a cohort; residents
 find it, apply, follow their status and subscribe to the calendar."""
+import csv
+import io
 import re
 from datetime import date
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -29,7 +32,7 @@ def test_leader_plans_a_cohort_sees_the_schedule_and_publishes(as_persona, perso
     cohort = db.scalar(select(Cohort))
     assert cohort.state == "draft" and len(cohort.sessions) == 10
     html = leader.get(f"/leader/cohorts/{cohort.id}").get_data(as_text=True)
-    assert "Utkast" in html and "kl. 18:00" in html
+    assert "Utkast" in html and "kl. 18.00" in html
     # 12 May's week is removed and 14 May is Ascension Day: session 5 moves from 12 May to 19 May.
     dates = [s.local_date for s in cohort.sessions]
     assert date(2026, 5, 12) not in dates and dates[4] == date(2026, 5, 19)
@@ -113,7 +116,7 @@ def test_moving_a_session_notifies_participants_and_updates_the_calendar(as_pers
     event = next(e for e in Calendar.from_ical(feed.data).walk("VEVENT")
                  if str(e["UID"]) == f"course-session-{session.id}@selfhelp")
     assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART").hour == 17
-    post_form(leader, f"/leader/cohorts/{cohort.id}/sessions/{cohort.sessions[3].id}/cancel", {},
+    post_form(leader, f"/leader/cohorts/{cohort.id}/sessions/{cohort.sessions[3].id}/cancel", {"reason": "Kurslederen er syk"},
               page=f"/leader/cohorts/{cohort.id}")
     feed = as_persona("resident").get(f"/courses/calendar/{application.calendar_token}.ics")
     assert "STATUS:CANCELLED" in feed.get_data(as_text=True)
@@ -136,6 +139,18 @@ def test_attendance_roster_export_and_notes(as_persona, personas, db, clock):
     actions = {(e.what, e.action) for e in db.scalars(select(AuditEvent).where(
         AuditEvent.resident_id == personas["resident"].id))}
     assert {("cohort_roster", "view"), ("cohort_roster", "export"), ("attendance", "change")} <= actions
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"https://example.org\";\"Klikk\")", "+47 cmd", "-2+3",
+                                  "@SUM(A1:A9)"])
+def test_a_roster_name_that_starts_like_a_formula_is_exported_as_text(as_persona, personas, db,
+                                                                      clock, name):
+    cohort = make_cohort(leaders=[personas["course_leader"]], first_date=date(2026, 4, 14), auto_admit=True)
+    make_application(cohort, factories.make_resident(name=name))
+    db.commit()
+    body = as_persona("course_leader").get(f"/leader/cohorts/{cohort.id}/roster.csv").get_data(as_text=True)
+    header, row = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert header[0] == "Navn" and row[0] == "'" + name
 
 
 def test_leaders_of_other_cohorts_see_nothing(as_persona, personas, db, clock):

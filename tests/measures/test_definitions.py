@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from selfhelp.i18n import localized
 from selfhelp.measures import definitions
 from selfhelp.measures.definitions import (Band, Cutoff, builtin_dir, get_measure, get_measures,
-                                           load_measures, localized, measure_dirs, parse_measure,
+                                           load_measures, measure_dirs, parse_measure,
                                            reset_measures)
 
 VALID = """\
@@ -44,7 +45,7 @@ risk_items:
 
 @pytest.fixture(autouse=True)
 def fresh_cache(monkeypatch):
-    monkeypatch.delenv(definitions.ENV_DIR, raising=False)
+    monkeypatch.delenv("SELFHELP_MEASURES_DIR", raising=False)
     reset_measures()
     yield
     reset_measures()

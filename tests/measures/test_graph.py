@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import Markup
 
+from selfhelp import create_app
+from selfhelp.config import SettingsForTests
 from selfhelp.measures import graph
 from selfhelp.measures.definitions import (Band, Cutoff, Item, Measure, Option, get_measure,
                                            reset_measures)
@@ -17,6 +19,14 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 WEEKLY = [Point(date(2025, 3, 2), 16), Point(date(2025, 3, 9), 14),
           Point(date(2025, 3, 16), 11, "Uke 2"), Point(date(2025, 4, 20), 8)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def catalogues():
+    """The graph's words come from the message catalogues, which Flask-Babel reads in an app."""
+    app = create_app(SettingsForTests(database_url="sqlite://").as_dict())
+    with app.app_context():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +61,8 @@ def test_graph_is_labelled_by_its_title_and_description():
     assert root.find(f"{SVG}title").text == "Depresjon (PHQ-9)"
     desc = root.find(f"{SVG}desc")
     assert desc.get("id") == desc_id
-    assert "Første skår 16 (Moderat alvorlig) 2.3.2025" in desc.text
-    assert "siste skår 8 (Mild) 20.4.2025" in desc.text
+    assert "Første skår 16 (Moderat alvorlig) 2. mars 2025" in desc.text
+    assert "siste skår 8 (Mild) 20. apr. 2025" in desc.text
     assert "4 målinger" in desc.text
 
 
@@ -105,7 +115,7 @@ def test_english_labels_with_locale_en():
     words = texts(root)
     assert "Moderately severe" in words and "Cut-off 10" in words
     assert "Reliable improvement" in words
-    assert "First score 16 (Moderately severe) on 2.3.2025" in root.find(f"{SVG}desc").text
+    assert "First score 16 (Moderately severe) on 2 Mar 2025" in root.find(f"{SVG}desc").text
 
 
 @pytest.mark.parametrize("reliable, nb, en", [
@@ -141,7 +151,7 @@ def test_one_point_is_centred_without_a_line():
     circle = root.find(f"{SVG}circle")
     assert float(circle.get("cx")) == pytest.approx(222)
     assert root.find(f"{SVG}polyline") is None
-    assert "One measurement: score 9 (Mild) on 6.1.2025." in root.find(f"{SVG}desc").text
+    assert "One measurement: score 9 (Mild) on 6 Jan 2025." in root.find(f"{SVG}desc").text
     assert "6.1." in texts(root)
 
 
@@ -215,7 +225,7 @@ def test_table_rows_for_the_text_alternative():
     assert [(r["date"], r["score"], r["band"]) for r in rows] == [
         (date(2025, 3, 2), 16, "Moderately severe"), (date(2025, 3, 9), 14, "Moderate"),
         (date(2025, 3, 16), 11, "Moderate"), (date(2025, 4, 20), 8, "Mild")]
-    assert rows[2]["label"] == "Uke 2" and rows[0]["date_text"] == "2.3.2025"
+    assert rows[2]["label"] == "Uke 2" and rows[0]["date_text"] == "2. mars 2025"
     assert render_table_rows(get_measure("WHO-5"), [Point(date(2025, 1, 1), 48)], "nb")[0][
         "band"] == "Lavt velvære"
     assert render_table_rows(get_measure("WHO-5"), [], "nb") == []
@@ -223,5 +233,5 @@ def test_table_rows_for_the_text_alternative():
 
 def test_unknown_locale_falls_back_to_bokmal():
     text = describe(get_measure("GAD-7"), [Point(date(2025, 1, 6), 9)], "de")
-    assert "Én måling: skår 9 (Mild) 6.1.2025." in text
+    assert "Én måling: skår 9 (Mild) 6. jan. 2025." in text
     assert "grenseverdien 8" in text

@@ -127,7 +127,7 @@ def test_admin_sees_failed_messages_of_their_municipality_and_can_retry(
 
 def test_the_demo_mail_viewer_shows_sent_mail_and_is_audited(app, db, clock, as_persona, personas, tmp_path):
     from selfhelp.audit.models import AuditEvent
-    from selfhelp.notifications.email import build_message, write_mail_file
+    from selfhelp.channels.email import build_message, write_mail_file
 
     app.config.update(MAIL_BACKEND="file", MAIL_DIR=str(tmp_path), DEMO_MODE=True)
     write_mail_file(build_message(personas["resident"].email, "Du har en ny melding i selfhelp",

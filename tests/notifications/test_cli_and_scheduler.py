@@ -70,11 +70,15 @@ def test_the_scheduler_process_stops_cleanly_on_sigterm(tmp_path):
         lines = []
         while time.monotonic() < deadline:
             lines.append(process.stdout.readline())
-            if "Job \"send_notifications_job" in lines[-1] and "executed successfully" in lines[-1]:
+            if not lines[-1]:  # the process ended early: the assertions below say why
+                break
+            if 'Job "send_due_notifications' in lines[-1] and "executed successfully" in lines[-1]:
                 break
         process.send_signal(signal.SIGTERM)
         output = "".join(lines) + process.communicate(timeout=20)[0]
     finally:
         process.kill()
+        process.wait()
+        process.stdout.close()
     assert process.returncode == 0, output
     assert "SIGTERM received, stopping" in output and "scheduler: stopped" in output

@@ -134,12 +134,12 @@ def test_the_limit_bounds_one_pass(db, clock, mailbox, resident):
 
 
 def test_an_in_app_row_that_fails_to_render_is_retried_not_lost(db, clock, mailbox, resident, monkeypatch):
-    from selfhelp.notifications import kinds
+    from selfhelp.notifications.registry import registry
 
     def broken(session, n, now):
         raise RuntimeError("template data missing")
 
-    monkeypatch.setitem(kinds.BUILDERS, "new_message", broken)
+    monkeypatch.setitem(registry().builders, "new_message", broken)
     n = notify(resident, channel="in_app")
     report = send_due(NOW, worker="w")
     assert (report.retried, report.handled) == (1, 1)

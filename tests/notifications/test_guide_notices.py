@@ -10,7 +10,7 @@ from selfhelp.clock import local
 from selfhelp.content import get_catalogue
 from selfhelp.measures.models import RiskFlag
 from selfhelp.programs import services as programs
-from selfhelp.worktime import escalation_due
+from selfhelp.clock import escalation_due
 from tests import factories
 from tests.notifications.scenario import oslo, run, run_every
 

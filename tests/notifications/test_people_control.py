@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from selfhelp.courses import services as courses
+from selfhelp.courses.services import cohorts as courses
 from selfhelp.notifications.models import Notification, NotificationSettings
 from selfhelp.notifications.services import enqueue
 from tests import factories
@@ -69,7 +69,7 @@ def test_a_change_to_a_session_less_than_24_hours_away_ignores_quiet_hours(
     cohort = _tomorrow_session(personas, day)
     run(app, mailbox, oslo(MONDAY, 12))  # admission
     late_evening = oslo(day - timedelta(days=1), 22, 15)  # session tomorrow 18:00: < 24 h
-    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], late_evening)
+    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], "Kurslederen er borte", late_evening)
     assert run(app, mailbox, late_evening) == [
         (personas["resident"].email, "En samling er avlyst")]
 
@@ -79,7 +79,7 @@ def test_a_change_further_ahead_waits_for_the_morning(app, db, clock, mailbox, p
     cohort = _tomorrow_session(personas, day)
     run(app, mailbox, oslo(MONDAY, 12))
     late_evening = oslo(day - timedelta(days=3), 22, 15)
-    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], late_evening)
+    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], "Kurslederen er borte", late_evening)
     sent = run_every(app, mailbox, late_evening, oslo(day - timedelta(days=2), 8, 30),
                      step=timedelta(minutes=15))
     assert [at for at, _to, _s in sent] == [oslo(day - timedelta(days=2), 8)]
@@ -100,7 +100,7 @@ def test_session_changes_cannot_be_muted(app, db, clock, mailbox, personas):
     resident = personas["resident"]
     _settings(db, resident, muted=["session_changes", "course_places"], channel="in_app")
     cohort = _tomorrow_session(personas, date(2026, 3, 16))
-    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], oslo(MONDAY, 10))
+    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], "Kurslederen er borte", oslo(MONDAY, 10))
     subjects = [s for _to, s in run(app, mailbox, oslo(MONDAY, 10))]
     assert subjects == ["En samling er avlyst"]  # admission muted, change not
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from selfhelp.courses import services as courses
+from selfhelp.courses.services import cohorts as courses
 from tests import factories
 from tests.notifications.scenario import oslo, run, run_every
 
@@ -37,7 +37,7 @@ def test_an_18_00_session_is_reminded_at_18_00_local_the_day_before(
     sent = run_every(app, mailbox, expected_utc - timedelta(hours=3),
                      expected_utc + timedelta(hours=30), step=timedelta(minutes=15))
     assert [(at, subject) for at, _to, subject in sent] == [
-        (expected_utc, "Påminnelse: kurs i morgen kl. 18:00")]
+        (expected_utc, "Påminnelse: kurs i morgen kl. 18.00")]
     assert sent[0][1] == personas["resident"].email
 
 
@@ -48,8 +48,8 @@ def test_two_hour_reminder_when_the_cohort_asks_for_it_and_nothing_twice(
     run(app, mailbox, oslo(date(2026, 3, 2), 12))
     sent = run_every(app, mailbox, oslo(day - timedelta(days=1), 17), oslo(day, 19))
     assert [(at, subject) for at, _to, subject in sent] == [
-        (oslo(day - timedelta(days=1), 18), "Påminnelse: kurs i morgen kl. 18:00"),
-        (oslo(day, 16), "Påminnelse: kurs i dag kl. 18:00"),
+        (oslo(day - timedelta(days=1), 18), "Påminnelse: kurs i morgen kl. 18.00"),
+        (oslo(day, 16), "Påminnelse: kurs i dag kl. 18.00"),
     ]
 
 
@@ -65,14 +65,14 @@ def test_a_moved_session_is_reminded_at_its_new_time_only(app, db, clock, mailbo
     run(app, mailbox, oslo(date(2026, 3, 2), 14))  # the "moved" notice
     sent = run_every(app, mailbox, oslo(day - timedelta(days=1), 17), oslo(day + timedelta(days=1), 18))
     assert [(at, subject) for at, _to, subject in sent] == [
-        (oslo(day, 17), "Påminnelse: kurs i morgen kl. 17:00")]
+        (oslo(day, 17), "Påminnelse: kurs i morgen kl. 17.00")]
 
 
 def test_no_reminder_for_a_cancelled_session_or_a_withdrawn_participant(
         app, db, clock, mailbox, personas):
     day = date(2026, 3, 16)
     cohort = _admitted_cohort(personas, day)
-    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0],
+    courses.cancel_session(personas["course_leader"], cohort, cohort.sessions[0], "Kurslederen er borte",
                            datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
     run(app, mailbox, oslo(date(2026, 3, 2), 12))
     sent = run_every(app, mailbox, oslo(day - timedelta(days=1), 17), oslo(day, 19),

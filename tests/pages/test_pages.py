@@ -52,25 +52,6 @@ def test_language_switch_ignores_unknown_languages_and_foreign_redirects(client,
     assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
 
 
-def test_healthz_reports_database_status(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_says_503_when_the_database_is_gone(app, client):
-    app.extensions["db"].engine.dispose()
-    app.extensions["db"].sessionmaker.configure(bind=_broken_engine())
-    response = client.get("/healthz")
-    assert response.status_code == 503 and response.json["database"] == "unavailable"
-
-
-def _broken_engine():
-    from sqlalchemy import create_engine
-
-    return create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
-                         connect_args={"connect_timeout": 1})
-
-
 @pytest.mark.parametrize("lang, code, text", [
     ("nb", 404, "Fant ikke siden"), ("en", 404, "Page not found"),
     ("nb", 405, "Det går ikke an å gjøre det her"), ("en", 405, "cannot be done here"),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from selfhelp.audit.models import AuditEvent
 from selfhelp.clock import now
-from selfhelp.pathway import services
+from selfhelp.pathway import queries, services
 from selfhelp.pathway.models import AssessmentNote, CarePlan, ReviewDecision
 from tests import factories
 from tests.checkins.helpers import guided_resident
@@ -112,11 +112,11 @@ def test_the_resident_reads_their_own_current_plan_and_assessment(as_persona, db
     assert "1. april 2026" in mine
     assert "Veiledet program og kurs" in as_persona("resident").get("/dashboard").get_data(as_text=True)
     assert "Veiledet program og kurs" not in as_persona("other_resident").get("/my-plan").get_data(as_text=True)
-    assert services.current_plan(other.id) is None
+    assert queries.current_plan(other.id) is None
 
 
 def test_the_data_export_holds_every_version_and_decision(app, db, personas, clock):
-    from selfhelp.privacy.services import collect
+    from selfhelp.privacy.queries import collect
 
     resident = personas["resident"]
     services.save_assessment(personas["guide"], "guide", resident, services.AssessmentText(reason="A"), now())
@@ -137,7 +137,7 @@ def test_the_data_export_holds_every_version_and_decision(app, db, personas, clo
 
 
 def test_the_retention_purge_deletes_the_pathway_records(db, personas, clock):
-    from selfhelp.privacy.jobs import purge_account
+    from selfhelp.privacy.closure import purge_account
 
     resident = personas["resident"]
     services.save_assessment(personas["guide"], "guide", resident, services.AssessmentText(reason="A"), now())

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from selfhelp.checkins.queue import queue
+from selfhelp.checkins.queries import queue
 from selfhelp.clock import local, now
 from selfhelp.pathway import services
 from selfhelp.pathway.models import ReviewDecision

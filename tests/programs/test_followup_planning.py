@@ -2,7 +2,7 @@
 from datetime import date, datetime, timezone
 
 from selfhelp.content import get_catalogue
-from selfhelp.programs.jobs import notices_due
+from selfhelp.programs.notices import notices_due
 from selfhelp.programs.models import Enrolment
 from selfhelp.programs.schedule import due_questionnaires
 from tests import factories
