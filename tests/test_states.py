@@ -173,7 +173,10 @@ def _kept(engine, before: dict[str, int]) -> bool:
 
 def _fill_at_0013(app) -> None:
     """Rows in the tables 0014 rebuilds on SQLite, and in the tables whose foreign keys (some
-    ON DELETE CASCADE) point at them, as a 0013 database holds them."""
+    ON DELETE CASCADE) point at them, as a 0013 database holds them. The rows are written with
+    today's models at the head and the database is then taken down to 0013 (later migrations add
+    columns the models write)."""
+    upgrade(app)
     with app.app_context(), unit_of_work() as db:
         leader = factories.make_staff(roles=["course_leader", "guide"], qualifications=["kid_leader"])
         resident = factories.make_resident()
@@ -195,6 +198,8 @@ def _fill_at_0013(app) -> None:
                             created_at=NOW, state="digest", channel="in_app"))
         db.add(AuditEvent(actor_id=leader.id, role="course_leader", what="cohort_roster", action="view",
                           at=NOW + timedelta(minutes=1)))
+    app.extensions["db"].engine.dispose()
+    command.downgrade(alembic_config(app), "0013")
 
 
 def _upgrade_and_downgrade_keep_every_row(app) -> None:
@@ -218,7 +223,6 @@ def _upgrade_and_downgrade_keep_every_row(app) -> None:
 
 def test_upgrade_to_0014_and_back_keeps_every_row_on_sqlite(tmp_path):
     app = create_app(SettingsForTests(database_url=f"sqlite:///{tmp_path / 'd.db'}").as_dict())
-    upgrade(app, "0013")
     _fill_at_0013(app)
     _upgrade_and_downgrade_keep_every_row(app)
 
@@ -227,7 +231,6 @@ def test_upgrade_to_0014_and_back_keeps_every_row_on_postgresql(postgres_engine)
     _truncate_all(postgres_engine)
     app = create_app(SettingsForTests(database_url=PG_URL).as_dict())
     try:
-        command.downgrade(alembic_config(app), "0013")
         _fill_at_0013(app)
         _upgrade_and_downgrade_keep_every_row(app)
     finally:

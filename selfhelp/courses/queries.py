@@ -242,6 +242,8 @@ def cancel_cohort_confirmation(leader: User, cohort: Cohort, now: datetime) -> C
 def decline_confirmation(leader: User, application: Application, now: datetime) -> Confirmation:
     """The applicant is told by email that the answer is in selfhelp; the reason stays behind the
     login."""
+    audit(leader, "course_leader", [application.resident_id], "course_application", "view", now,
+          record_id=application.id)
     message = preview("course_declined", f"application:{application.id}",
                       {"cohort_id": application.cohort_id}, application.resident.first_name, now)
     return Confirmation([application], message)

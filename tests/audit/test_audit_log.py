@@ -92,6 +92,9 @@ STAFF_PAGES = [
     ("course_leader", "courses_leader.roster"),
     ("course_leader", "courses_leader.roster_csv"),
     ("course_leader", "courses_leader.attendance"),
+    ("course_leader", "courses_leader.cancel_session"),
+    ("course_leader", "courses_leader.cancel_cohort"),
+    ("course_leader", "courses_leader.decline"),
     ("admin", "checkins_admin.assignments"),
     ("admin", "audit.search"),
     ("guide", "checkins.program_action"),
@@ -155,7 +158,7 @@ def test_the_resident_sees_who_opened_their_data_and_when(db, personas, as_perso
     assert "Gina Guide (veileder)" in page
     assert "innsjekk med arbeidsark, kartlegging og meldinger" in page
     assert "2. mars 2026" in page or "02.03.2026" in page  # Europe/Oslo local time
-    assert "10:00" in page  # 09:00 UTC is 10:00 in Oslo in March
+    assert "kl. 10.00" in page  # 09:00 UTC is 10:00 in Oslo in March
 
 
 def test_the_access_log_shows_only_the_residents_own_events_newest_first(db, personas, as_persona, rich, clock):

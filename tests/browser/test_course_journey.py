@@ -55,7 +55,7 @@ def _create(page, base, course, capacity, leaders):
     assert_accessible(page)
     page.get_by_role("button", name="Lagre og se timeplanen").click()
     expect(page.get_by_text("Utkast – ikke synlig for innbyggere ennå")).to_be_visible()
-    expect(page.get_by_text("kl. 18:00")).to_have_count(10)
+    expect(page.get_by_text("kl. 18.00")).to_have_count(10)
     assert_accessible(page)
     page.get_by_role("button", name="Publiser kurset").click()
     expect(page.get_by_text("Kurset er publisert")).to_be_visible()

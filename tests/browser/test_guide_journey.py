@@ -92,4 +92,5 @@ def test_weekly_check_in_feedback_and_risk_follow_up(browser, browser_context_ar
     guide.get_by_role("link", name="Rita Resident").click()
     expect(guide.get_by_text("Takk, det skal jeg prøve!")).to_be_visible()
     rita.reload()
-    expect(rita.locator(".message").first).to_contain_text("Lest")  # read receipt for the feedback
+    feedback = rita.locator(".message", has_text="prøv å stå opp til samme tid")
+    expect(feedback).to_contain_text("Lest")  # read receipt for the feedback
