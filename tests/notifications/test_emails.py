@@ -12,6 +12,7 @@ from selfhelp.notifications.registry import registry
 from tests import factories
 from tests.notifications.conftest import NOW, fresh, notify
 from tests.smtp import text_of
+from tests.test_date_style import problems_in, visible_text
 
 COURSE_KINDS = ("course_admitted", "course_declined", "course_pretalk", "course_waitlist_offer",
                 "session_moved", "session_cancelled", "cohort_cancelled")
@@ -85,6 +86,7 @@ def test_no_email_names_the_course_a_diagnosis_or_a_score_and_times_are_oslo_tim
             assert word.lower() not in lowered, (kind, word)
         assert "http://localhost/" in body, kind
         assert "Rita" in body, kind
+        assert not problems_in(visible_text(body)), (kind, problems_in(visible_text(body)))
 
     # The first session moved to June and the second cancelled: the next one is 23 March. Every
     # time is 18:00 on the clock in Oslo, in winter (UTC+1) and in summer (UTC+2).
