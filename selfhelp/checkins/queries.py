@@ -76,7 +76,7 @@ def caseload(guide: User, now: datetime) -> list[CaseRow]:
         current = next((s.module for s in states if s.module.slug == enrolment.current_module), states[0].module)
         weeks_in = (today - enrolment.start_date).days // 7
         row = CaseRow(assignment=assignment, enrolment=enrolment, resident=resident,
-                      program_title=program.title, current_module=current.text("nb").title,
+                      program_title=program.title, current_module=current.text(current_locale()).title,
                       done=sum(1 for s in states if s.state == "done"), total=len(states),
                       scores=scores.get(resident.id, {}), flags=flags.get(resident.id, []),
                       checkin=checkins.get(enrolment.id),

@@ -258,3 +258,18 @@ def test_assigning_a_guide_is_audited_by_the_service_itself(db, personas, clock)
     [event] = db.scalars(select(AuditEvent).where(AuditEvent.what == "guide_assignment")).all()
     assert (event.actor_id, event.role, event.resident_id, event.action, event.record_id) == (
         personas["admin"].id, "admin", personas["resident"].id, "change", enrolment.id)
+
+
+def test_the_caseload_names_the_module_in_the_guides_language(as_persona, personas, db, clock):
+    from selfhelp.content import get_catalogue
+
+    enrolment = guided_resident(db, personas)
+    module = get_catalogue().programs["depression"].module(enrolment.current_module or "") \
+        or get_catalogue().programs["depression"].modules[0]
+    nb, en = module.text("nb").title, module.text("en").title
+    assert nb != en
+    guide = as_persona("guide")
+    assert nb in guide.get("/guide/caseload").get_data(as_text=True)
+    post_form(guide, "/language", {"language": "en", "next": "/guide/caseload"})
+    page = guide.get("/guide/caseload").get_data(as_text=True)
+    assert en in page and nb not in page
