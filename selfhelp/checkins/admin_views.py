@@ -1,7 +1,7 @@
 """Admins assign guides (the platform proposes one) and set the feedback deadline."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from selfhelp.checkins import forms, queries, services
 from selfhelp.checkins.models import GuideSettings
 from selfhelp.content import get_catalogue
 from selfhelp.db import db
+from selfhelp.i18n import localized
 from selfhelp.forms import validates_csrf_in_form
 from selfhelp.security import roles_required
 
@@ -20,11 +21,30 @@ bp = Blueprint("checkins_admin", __name__, url_prefix="/admin")
 @bp.route("/guides")
 @roles_required("admin")
 def assignments():
-    page = queries.assignments_page(current_user, clock.now())
+    programs = get_catalogue().programs
+    guides = services.guides_for_any(current_user.municipality_codes)
+    filters = forms.AssignmentFilterForm(request.args)
+    filters.set_choices(guides, [(slug, localized(p.title)) for slug, p in programs.items() if p.guided])
+    page = queries.assignments_page(current_user, clock.now(), _assignment_filter(filters))
     form = forms.AssignForm()
-    form.guide.choices = [(g.id, f"{g.shown_name} ({page.sizes[g.id]})") for g in page.guides]
-    return render_template("checkins/admin_assignments.html", rows=page.rows, current=page.current,
-                           form=form, proposals=page.proposals, programs=get_catalogue().programs)
+    form.guide.choices = [(g.id, g.shown_name) for g in page.guides]
+    return render_template("checkins/admin_assignments.html", page=page, form=form, filters=filters,
+                           programs=programs)
+
+
+def _assignment_filter(form: forms.AssignmentFilterForm) -> queries.AssignmentFilter:
+    """What the filter form asks for; a choice that is not in a list is an error on the form and
+    filters nothing."""
+    form.validate()
+    for f in (form.show, form.guide, form.program):
+        if f.data and f.data not in {key for key, _label in f.choices}:
+            f.errors = [_("Velg fra listen.")]
+    guide = form.guide.data if form.guide.data and not form.guide.errors else None
+    return queries.AssignmentFilter(
+        text="" if form.text.errors else (form.text.data or ""),
+        show=form.show.data if form.show.data in queries.ASSIGNMENT_SHOWS and not form.show.errors else "all",
+        guide_id=int(guide) if guide else None,
+        program_slug=form.program.data if form.program.data and not form.program.errors else None)
 
 
 @bp.route("/guides/<int:enrolment_id>/assign", methods=["POST"])

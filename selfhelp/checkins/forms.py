@@ -92,5 +92,23 @@ class GuideSettingsForm(FlaskForm):
         NumberRange(min=1, max=10, message=_l("Skriv et tall fra 1 til 10."))])
 
 
+class AssignmentFilterForm(FlaskForm):
+    """The filters of the admin's guide-assignment page (a GET form: they belong in the address)."""
+    class Meta:
+        csrf = False
+
+    text = StringField(_l("Søk etter navn eller e-post"), filters=[lambda v: v.strip() if v else v],
+                       validators=[Optional(), Length(max=100, message=_l("Skriv høyst 100 tegn."))])
+    show = SelectField(_l("Vis"), default="all", validate_choice=False)
+
+    def set_choices(self, guides, programs) -> None:
+        self.show.choices = [("all", _l("Alle")), ("waiting", _l("Venter på veileder")),
+                             ("risk", _l("Har åpent risikovarsel"))]
+        self.guide.choices = [("", _l("Alle veiledere"))] + [(str(g.id), g.shown_name) for g in guides]
+        self.program.choices = [("", _l("Alle program"))] + programs
+    guide = SelectField(_l("Veileder"), validate_choice=False)
+    program = SelectField(_l("Program"), validate_choice=False)
+
+
 class AssignForm(FlaskForm):
     guide = SelectField(_l("Veileder"), coerce=int, validate_choice=False)

@@ -231,17 +231,52 @@ def switch_page(guide: User, case: Case, now: datetime) -> Module | None:
 
 # --- the admin's guide assignments --------------------------------------------------------------
 
+#: What the admin's guide-assignment page can show: everyone, those waiting for a guide, or
+#: those with an open risk flag.
+ASSIGNMENT_SHOWS = ("all", "waiting", "risk")
+
+
+@dataclass(frozen=True)
+class AssignmentFilter:
+    #: part of the resident's name or email (case does not matter)
+    text: str = ""
+    show: str = "all"
+    guide_id: int | None = None
+    program_slug: str | None = None
+
+
+@dataclass
+class AssignmentRow:
+    enrolment: Enrolment
+    resident: User
+    #: the current assignment; None while the resident waits for a guide
+    assignment: GuideAssignment | None
+    #: open risk flags of the resident
+    open_flags: int
+    #: the proposed guide's id for someone waiting (services.proposed_guides), else None
+    proposal: int | None
+
+
 @dataclass
 class AssignmentsPage:
-    #: (enrolment, resident) of guided programs not finished, in the admin's municipalities
-    rows: list
-    #: enrolment id -> its current assignment
-    current: dict[int, GuideAssignment]
+    #: the rows the filter lets through: waiting first (longest first), then open risk, then by start
+    rows: list[AssignmentRow]
+    #: all guided enrolments of the admin's municipalities, and how many of them wait for a guide
+    total: int
+    waiting: int
     guides: list[User]
     #: guide id -> active caseload size
     sizes: dict[int, int]
-    #: enrolment id -> proposed guide id (services.proposed_guides), for those without one
-    proposals: dict[int, int]
+
+
+def _wanted(row: AssignmentRow, wanted: AssignmentFilter) -> bool:
+    text = wanted.text.strip().lower()
+    return ((not text or text in row.resident.name.lower() or text in (row.resident.email or "").lower())
+            and (wanted.show != "waiting" or row.assignment is None)
+            and (wanted.show != "risk" or row.open_flags > 0)
+            and (wanted.guide_id is None or (row.assignment is not None
+                                             and row.assignment.guide_id == wanted.guide_id))
+            and (wanted.program_slug is None or row.enrolment.program_slug == wanted.program_slug))
 
 
 def guided_enrolments(admin: User) -> list:
@@ -253,16 +288,24 @@ def guided_enrolments(admin: User) -> list:
                       .order_by(Enrolment.started_at)).all()
 
 
-def assignments_page(admin: User, now: datetime) -> AssignmentsPage:
-    """Who guides whom, caseload sizes, and a proposal for each enrolment without a guide; the
-    admin's view is recorded."""
-    rows = guided_enrolments(admin)
+def assignments_page(admin: User, now: datetime,
+                     wanted: AssignmentFilter = AssignmentFilter()) -> AssignmentsPage:
+    """Who guides whom, caseload sizes, open risk flags, and a proposal for each enrolment without
+    a guide, filtered as the admin asks; the view of the residents shown is recorded."""
+    enrolments = guided_enrolments(admin)
     current = {a.enrolment_id: a for a in db.scalars(select(GuideAssignment).where(
-        GuideAssignment.enrolment_id.in_([e.id for e, _u in rows]), GuideAssignment.ended_at.is_(None)))}
+        GuideAssignment.enrolment_id.in_([e.id for e, _u in enrolments]), GuideAssignment.ended_at.is_(None)))}
+    flags = dict(db.execute(select(RiskFlag.resident_id, func.count()).where(
+        RiskFlag.resident_id.in_({u.id for _e, u in enrolments}), RiskFlag.state == "open")
+        .group_by(RiskFlag.resident_id)).all())
     guides = services.guides_for_any(admin.municipality_codes)
     sizes = services.caseload_sizes([g.id for g in guides])
-    unassigned = [(e, u) for e, u in rows if e.id not in current]
+    unassigned = [(e, u) for e, u in enrolments if e.id not in current]
     proposed = services.proposed_guides([u for _e, u in unassigned])
-    proposals = {e.id: proposed[u.id].id for e, u in unassigned if proposed[u.id] is not None}
-    audit(admin, "admin", [u.id for _e, u in rows], "guide_assignments", "view", now)
-    return AssignmentsPage(rows, current, guides, sizes, proposals)
+    everyone = [AssignmentRow(e, u, current.get(e.id), flags.get(u.id, 0),
+                              proposed[u.id].id if e.id not in current and proposed[u.id] is not None else None)
+                for e, u in enrolments]
+    rows = sorted((r for r in everyone if _wanted(r, wanted)),
+                  key=lambda r: (r.assignment is not None, r.open_flags == 0, r.enrolment.started_at))
+    audit(admin, "admin", [r.resident.id for r in rows], "guide_assignments", "view", now)
+    return AssignmentsPage(rows, len(everyone), len(unassigned), guides, sizes)

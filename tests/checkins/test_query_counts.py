@@ -43,10 +43,12 @@ def _count(app, client, path):
     return len(statements)
 
 
-@pytest.mark.parametrize("page", ["/guide/", "/guide/caseload"])
-def test_queue_and_caseload_with_200_residents(app, db, personas, as_persona, clock, page):
+@pytest.mark.parametrize("page, persona", [("/guide/", "guide"), ("/guide/caseload", "guide"),
+                                           ("/admin/guides", "admin"), ("/admin/guides?show=risk", "admin")])
+def test_queue_caseload_and_assignments_with_200_residents(app, db, personas, as_persona, clock, page,
+                                                           persona):
     _residents(db, personas, 2)
-    client = as_persona("guide")
+    client = as_persona(persona)
     small = _count(app, client, page)
     _residents(db, personas, 198)
     assert _count(app, client, page) == small
