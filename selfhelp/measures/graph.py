@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -19,14 +20,16 @@ from selfhelp.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
 from selfhelp.measures.definitions import Band, Measure
 from selfhelp.svg import element, number
 
-W, H = 420, 260  # viewBox
-X0, X1, Y0, Y1 = 36, 408, 30, 226  # plot area
+#: viewBox. Narrow, and the page caps the graph at about this width (.chart-figure), so one
+#: viewBox unit is about one CSS pixel at every screen width: the text keeps its real size.
+W, H = 360, 276
+X0, X1, Y0, Y1 = 34, 350, 34, 226  # plot area
 INSET = 26  # keeps the first and last point (and their labels) away from the edges
 TEXT = "#1a1a1a"  # dark text: at least 12:1 against white and every band fill
 LINE = "#1f4e79"
 BAND_FILLS = ("#e8f3e8", "#fbf5dc", "#fde9d6", "#fbe0dc", "#f5d6e0")  # by severity, light
 MARKER = {"improved": "#1b5e20", "deteriorated": "#8b1a1a"}
-MIN_LABEL_GAP = 38  # x distance between date labels
+MIN_LABEL_GAP = 54  # x distance between date labels
 
 _ids = itertools.count(1)
 
@@ -57,9 +60,18 @@ def _text(x: float, y: float, content: str, size: int = 12, **attrs: object) -> 
     return element("text", content, x=number(x), y=number(y), font_size=size, fill=TEXT, **attrs)
 
 
-def day_month(when: date) -> str:
-    """Axis date, e.g. ``2.3.``"""
-    return f"{when.day}.{when.month}."
+def day_month(when: date, lang: str) -> str:
+    """Axis date: day and short month in the reader's language, e.g. "2. mar." / "2 Mar"."""
+    return format_date(when, "d. MMM" if lang == "nb" else "d MMM", locale=dates.NB if lang == "nb" else dates.EN)
+
+
+def cutoff_words(measure: Measure, lang: str) -> str:
+    """The dashed line in plain words: the band it starts ("Moderat fra 10"), else "Grense 10"."""
+    score = measure.cutoff.score
+    band = next((b for b in measure.bands if b.min == score), None)
+    if band is None:
+        return _("Grense %(score)s", score=score)
+    return _("%(band)s fra %(score)s", band=localized(band.label, lang), score=score)
 
 
 class _Scale:
@@ -97,7 +109,7 @@ def _bands(measure: Measure, scale: _Scale, lang: str) -> list[Markup]:
         out.append(element("rect", x=X0, y=number(top), width=X1 - X0, height=number(bottom - top),
                        fill=fill, class_=f"band band-severity-{band.severity}"))
         if bottom - top >= 15:
-            out.append(_text(X1 - 4, top + 12, localized(band.label, lang), 11,
+            out.append(_text(X1 - 4, top + 12, localized(band.label, lang), 12,
                              text_anchor="end", class_="band-label"))
     return out
 
@@ -110,18 +122,18 @@ def _axes(measure: Measure, scale: _Scale, lang: str) -> list[Markup]:
     for tick in range(first_tick, measure.range_max + 1, step):
         y = scale.y(tick)
         out.append(element("line", x1=X0 - 4, y1=number(y), x2=X0, y2=number(y), stroke=TEXT))
-        out.append(_text(X0 - 6, y + 4, str(tick), 11, text_anchor="end", class_="tick"))
+        out.append(_text(X0 - 6, y + 4, str(tick), 12, text_anchor="end", class_="tick"))
     note = "↑ " + _higher_means()[measure.higher_is_better]
-    out.append(_text(X0, Y0 - 12, note, 11, class_="axis-note"))
+    out.append(_text(X0, Y0 - 20, note, 12, class_="axis-note"))
     if measure.cutoff:
         y = number(scale.y(measure.cutoff.score - 0.5))  # between the last non-case and first case
         out.append(element("line", x1=X0, y1=y, x2=X1, y2=y, stroke=TEXT, stroke_width=1.5,
                        stroke_dasharray="6 4", class_="cutoff"))
-        # Legend top right, where no point can cover it: a dash sample and "Grense 10".
-        out.append(element("line", x1=X1 - 90, y1=Y0 - 16, x2=X1 - 68, y2=Y0 - 16, stroke=TEXT,
+        # Legend on its own line above the plot, where no point can cover it: a dash sample and
+        # the line in words ("Moderat fra 10").
+        out.append(element("line", x1=X0, y1=Y0 - 8, x2=X0 + 22, y2=Y0 - 8, stroke=TEXT,
                        stroke_width=1.5, stroke_dasharray="6 4"))
-        out.append(_text(X1, Y0 - 12, _("Grense %(score)s", score=measure.cutoff.score), 11,
-                         text_anchor="end", class_="cutoff-label"))
+        out.append(_text(X0 + 28, Y0 - 4, cutoff_words(measure, lang), 12, class_="cutoff-label"))
     return out
 
 
@@ -132,6 +144,17 @@ def _date_labels(xs: list[float]) -> set[int]:
         if not shown or xs[shown[-1]] - xs[i] >= MIN_LABEL_GAP:
             shown.append(i)
     return set(shown)
+
+
+def _year_labels(points: list[Point], shown: set[int]) -> set[int]:
+    """Of the dates printed, those that also get the year under them: the first, and each one
+    whose year differs from the one printed before it."""
+    out, year = set(), None
+    for i in sorted(shown):
+        if points[i].when.year != year:
+            out.add(i)
+            year = points[i].when.year
+    return out
 
 
 def _series(measure: Measure, points: list[Point], scale: _Scale, lang: str,
@@ -145,6 +168,7 @@ def _series(measure: Measure, points: list[Point], scale: _Scale, lang: str,
         out.append(element("polyline", points=coords, fill="none", stroke=LINE, stroke_width=2.5,
                        stroke_linejoin="round", class_="score-line"))
     shown = _date_labels(xs)
+    years = _year_labels(points, shown)
     for i, (point, x, y) in enumerate(zip(points, xs, ys)):
         band = localized(measure.band_for(point.score).label, lang)
         tip = f"{dates.day_short(point.when)}: {point.score} ({band})"
@@ -155,8 +179,10 @@ def _series(measure: Measure, points: list[Point], scale: _Scale, lang: str,
         out.append(_text(x, label_y, str(point.score), 13, text_anchor="middle",
                          font_weight="bold", class_="score-value", **halo))
         if i in shown:
-            out.append(_text(x, Y1 + 16, day_month(point.when), 11, text_anchor="middle",
+            out.append(_text(x, Y1 + 17, day_month(point.when, lang), 12, text_anchor="middle",
                              class_="date"))
+        if i in years:
+            out.append(_text(x, Y1 + 33, str(point.when.year), 12, text_anchor="middle", class_="year"))
     if reliable in MARKER and len(points) > 1:
         x, y = xs[-1], ys[-1]
         anchor = "end" if x > (X0 + X1) / 2 else "start"

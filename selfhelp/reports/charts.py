@@ -14,7 +14,7 @@ from markupsafe import Markup
 from selfhelp.svg import element, number
 
 W = 360  #: narrow: on a phone the text stays at about its real size
-LABEL_H, BAR_H, GAP, TOP, BOTTOM = 18, 18, 12, 8, 8
+LABEL_H, BAR_H, GAP, TOP, BOTTOM = 18, 18, 12, 8, 30  # BOTTOM holds the value axis
 BAR = "#0b5561"
 TEXT = "#1a1a1a"
 _ids = itertools.count(1)
@@ -29,8 +29,32 @@ class Bar:
     text: str
 
 
-def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None = None) -> Markup:
-    """Horizontal bars, each with its label above it (room for long names on a phone)."""
+@dataclass(frozen=True)
+class Chart:
+    """A chart and the words the page shows beside it: its title and its legend (what a bar is)."""
+    svg: Markup
+    title: str
+    legend: str
+
+    def __html__(self) -> str:
+        return str(self.svg)
+
+    def __str__(self) -> str:
+        return str(self.svg)
+
+
+def _ticks(top: float) -> list[float]:
+    """0, the middle and the top of the value axis, rounded to whole numbers where they can be."""
+    return [0.0, top / 2, top]
+
+
+def _tick_text(value: float) -> str:
+    return str(int(round(value))) if abs(value - round(value)) < 0.05 or value >= 10 else f"{value:.1f}".replace(".", ",")
+
+
+def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None = None) -> Chart:
+    """Horizontal bars, each with its label above it (room for long names on a phone), over a
+    value axis (0, middle, top). The page prints the title and `summary` (the legend) beside it."""
     uid = f"report-chart-{next(_ids)}"
     top = max([b.value for b in bars if b.value is not None] + [maximum or 0, 1e-9])
     row_h = LABEL_H + BAR_H + GAP
@@ -48,7 +72,16 @@ def bar_chart(title: str, bars: list[Bar], summary: str, maximum: float | None =
                              fill=BAR, class_="chart-bar"))
         parts.append(element("text", b.text, x=number(width + 6), y=number(y + LABEL_H + 14),
                          font_size=14, fill=TEXT, font_weight="bold", class_="chart-value"))
-    return element("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
-               viewBox=f"0 0 {W} {height}", width="100%", preserveAspectRatio="xMinYMin meet",
-               role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="report-chart",
-               font_family="sans-serif")
+    axis_y = height - BOTTOM + 6
+    parts.append(element("line", x1=0, y1=axis_y, x2=usable, y2=axis_y, stroke=TEXT, class_="chart-axis"))
+    for tick in _ticks(top):
+        x = tick / top * usable
+        parts.append(element("line", x1=number(x), y1=axis_y, x2=number(x), y2=axis_y + 5, stroke=TEXT))
+        parts.append(element("text", _tick_text(tick), x=number(x), y=axis_y + 20, font_size=13,
+                             fill=TEXT, text_anchor="start" if tick == 0 else "middle" if tick < top else "end",
+                             class_="chart-tick"))
+    svg = element("svg", Markup("").join(parts), xmlns="http://www.w3.org/2000/svg",
+                  viewBox=f"0 0 {W} {height}", width="100%", preserveAspectRatio="xMinYMin meet",
+                  role="img", aria_labelledby=f"{uid}-title {uid}-desc", class_="report-chart",
+                  font_family="sans-serif")
+    return Chart(svg, title, summary)

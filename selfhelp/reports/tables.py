@@ -5,7 +5,8 @@ import csv
 import io
 from dataclasses import dataclass
 
-from markupsafe import Markup
+
+from selfhelp.reports.charts import Chart
 
 from selfhelp.reports.suppression import Cell, csv_value, display, is_suppressed
 
@@ -19,7 +20,7 @@ class Table:
     rows: list[list[Cell]]
     note: str | None = None
     #: An SVG chart drawn from this table's figures (the table is its text alternative).
-    chart: Markup | None = None
+    chart: Chart | None = None
     #: How many leading columns name the row (shown as row headers).
     label_columns: int = 1
 

@@ -49,7 +49,7 @@ def texts(root: ET.Element) -> list[str]:
 def test_graph_is_valid_svg_that_scales_to_its_container():
     root = parse(render_graph(get_measure("PHQ-9"), WEEKLY, "nb", "Depresjon (PHQ-9)"))
     assert root.tag == f"{SVG}svg"
-    assert root.get("viewBox") == "0 0 420 260"
+    assert root.get("viewBox") == "0 0 360 276"  # about its real size at the width the page caps it
     assert root.get("width") == "100%" and root.get("height") is None
 
 
@@ -88,9 +88,11 @@ def test_bands_scores_dates_and_cutoff_are_drawn():
         assert label in words
     for score in ("16", "14", "11", "8"):
         assert score in words
-    for day in ("2.3.", "9.3.", "16.3.", "20.4."):
+    for day in ("2. mars", "16. mars", "20. apr."):
         assert day in words
-    assert "Grense 10" in words
+    assert "9. mars" not in words  # a week from its neighbours: thinned so labels never overlap
+    assert words.count("2025") == 1  # the year under the first date
+    assert "Moderat fra 10" in words  # the dashed line in plain words
     assert len(root.findall(f"{SVG}circle")) == 4
     assert len(root.findall(f"{SVG}rect[@class]")) == 5
     cutoff = root.find(f"{SVG}line[@class='cutoff']")
@@ -113,7 +115,8 @@ def test_points_are_placed_by_date_and_score():
 def test_english_labels_with_locale_en():
     root = parse(render_graph(get_measure("PHQ-9"), WEEKLY, "en", "Depression", "improved"))
     words = texts(root)
-    assert "Moderately severe" in words and "Cut-off 10" in words
+    assert "Moderately severe" in words and "Moderate from 10" in words
+    assert "2 Mar" in words
     assert "Reliable improvement" in words
     assert "First score 16 (Moderately severe) on 2 Mar 2025" in root.find(f"{SVG}desc").text
 
@@ -149,10 +152,10 @@ def test_no_points_renders_an_empty_graph():
 def test_one_point_is_centred_without_a_line():
     root = parse(render_graph(get_measure("GAD-7"), [Point(date(2025, 1, 6), 9)], "en", "GAD-7"))
     circle = root.find(f"{SVG}circle")
-    assert float(circle.get("cx")) == pytest.approx(222)
+    assert float(circle.get("cx")) == pytest.approx((graph.X0 + graph.X1) / 2)
     assert root.find(f"{SVG}polyline") is None
     assert "One measurement: score 9 (Mild) on 6 Jan 2025." in root.find(f"{SVG}desc").text
-    assert "6.1." in texts(root)
+    assert "6 Jan" in texts(root) and "2025" in texts(root)
 
 
 def test_points_on_the_same_day_and_many_points():
@@ -164,7 +167,9 @@ def test_points_on_the_same_day_and_many_points():
     assert len(root.findall(f"{SVG}circle")) == 52
     dates = [t for t in root.iter(f"{SVG}text") if t.get("class") == "date"]
     assert 2 <= len(dates) < 52  # thinned so they do not overlap
-    assert dates[-1].text == "24.12."  # the latest date is always shown
+    assert dates[-1].text == "24. des."  # the latest date is always shown
+    years = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "year"]
+    assert years == ["2025"]
 
 
 def test_who5_notes_that_higher_is_better():
@@ -172,7 +177,7 @@ def test_who5_notes_that_higher_is_better():
     root = parse(render_graph(get_measure("WHO-5"), points, "nb", "WHO-5", "improved"))
     words = texts(root)
     assert "↑ høyere skår er bedre" in words
-    assert "Godt velvære" in words and "Grense 52" in words
+    assert "Godt velvære" in words and "Godt velvære fra 52" in words
     ys = [float(c.get("cy")) for c in root.findall(f"{SVG}circle")]
     assert ys[1] < ys[0]  # the better score is drawn higher
     assert "høyere skår er bedre" in root.find(f"{SVG}desc").text
@@ -235,3 +240,20 @@ def test_unknown_locale_falls_back_to_bokmal():
     text = describe(get_measure("GAD-7"), [Point(date(2025, 1, 6), 9)], "de")
     assert "Én måling: skår 9 (Mild) 6. jan. 2025." in text
     assert "grenseverdien 8" in text
+
+
+def test_the_year_is_printed_where_it_changes():
+    points = [Point(date(2025, 11, 3), 12), Point(date(2025, 12, 8), 10), Point(date(2026, 1, 12), 8)]
+    root = parse(render_graph(get_measure("PHQ-9"), points, "nb", "PHQ-9"))
+    years = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "year"]
+    assert years == ["2025", "2026"]
+
+
+def test_a_cutoff_that_starts_no_band_is_called_a_limit():
+    assert graph.cutoff_words(_measure_with_cutoff_inside_a_band(), "nb") == "Grense 7"
+
+
+def _measure_with_cutoff_inside_a_band() -> Measure:
+    phq = get_measure("GAD-7")
+    import dataclasses
+    return dataclasses.replace(phq, cutoff=dataclasses.replace(phq.cutoff, score=7))

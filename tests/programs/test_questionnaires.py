@@ -33,7 +33,9 @@ def test_answers_are_scored_and_stored_with_the_band(as_persona, personas, db, c
     assert (result.score, result.is_case, result.context, result.occasion) == (11, True, "program:depression", "start")
     assert db.scalar(select(RiskFlag)) is None
     progress = client.get("/progress").get_data(as_text=True)
-    assert "<svg" in progress and "11" in progress
+    # One answer is said in words; a graph of one point says nothing about a change.
+    assert "Du har svart én gang" in progress and "11 poeng" in progress and "«Moderat»" in progress
+    assert 'class="measure-graph"' not in progress
 
 
 def test_missing_answers_are_refused_item_by_item_and_choices_are_kept(as_persona, personas, db, clock):
@@ -85,3 +87,4 @@ def test_progress_marks_reliable_improvement(as_persona, personas, db, clock):
     post_form(client, "/programs/depression/questionnaires/PHQ-9/week-1", _answers([1, 1, 1, 1, 1, 1, 1, 1, 0]))  # 8
     html = client.get("/progress").get_data(as_text=True)
     assert "pålitelig bedring" in html.lower()
+    assert 'class="measure-graph"' in html and "Du har svart én gang" not in html

@@ -94,6 +94,9 @@ def test_every_page_has_accessible_charts_and_csv_links(app, data, as_persona):
         html = client.get(f"/reports/{page}?{PERIOD}").get_data(as_text=True)
         assert 'role="img"' in html and "<title" in html and "<desc" in html, page
         assert "aria-labelledby=\"report-chart-" in html, page
+        # A visible title and legend above each chart, and a value axis in it.
+        assert html.count('<figcaption id="f-') == html.count('class="report-chart"'), page
+        assert 'class="chart-legend"' in html and 'class="chart-axis"' in html, page
         assert "format=csv" in html, page
         assert "style=" not in html and "<script>" not in html, page
         assert 'tabindex="0" role="region"' in html, page
