@@ -4,6 +4,9 @@
     python3 dev.py          set up .venv, migrate, load demo data, run web + scheduler on :5000
     python3 dev.py test     set up .venv with test tools and run the whole test suite, one
                             pytest-xdist worker per CPU (-n 0, or -p no:xdist, runs it serially)
+    python3 dev.py screenshots [FOLDER]
+                            every main page for every role at 390 and 1280 px, into FOLDER
+                            (default screenshots/); needs Chromium (apt-get install chromium)
 
 Everything is installed into .venv next to this file; run it again at any time.
 """
@@ -121,7 +124,14 @@ def run_tests(args: list[str]) -> int:
     return subprocess.call([PY, "-m", "pytest", *parallel, *args], cwd=ROOT, env=env)
 
 
+def run_screenshots(args: list[str]) -> int:
+    ensure_venv("test")  # Playwright and pyotp come with the test tools
+    return subprocess.call([PY, str(ROOT / "scripts" / "screenshots.py"), *args], cwd=ROOT)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "test":
         sys.exit(run_tests(sys.argv[2:]))
+    if len(sys.argv) > 1 and sys.argv[1] == "screenshots":
+        sys.exit(run_screenshots(sys.argv[2:]))
     sys.exit(run_app())
