@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.accounts.models import StaffMunicipality, User
 from selfhelp.accounts.tokens import digest, is_usable
 from selfhelp.notifications.kinds import Gone, link, sealed, unseal
@@ -65,9 +66,17 @@ class AccountPeople:
 
     def recipient(self, session: Session, user_id: int) -> Recipient | None:
         # Only the columns needed: loading a whole User also loads its roles and municipalities.
-        row = session.execute(select(User.name, User.email, User.phone, User.locale, User.active)
-                              .where(User.id == user_id)).first()
-        return Recipient(row.name or "", row.email, row.phone, row.locale, row.active) if row else None
+        row = session.execute(select(User.name, User.email, User.phone, User.locale, User.active,
+                                     User.municipality_code).where(User.id == user_id)).first()
+        if not row:
+            return None
+        code = row.municipality_code
+        if code is None:  # staff: the municipality they serve, when it is one
+            served = session.scalars(select(StaffMunicipality.municipality_code)
+                                     .where(StaffMunicipality.user_id == user_id).limit(2)).all()
+            code = served[0] if len(served) == 1 else None
+        return Recipient(row.name or "", row.email, row.phone, row.locale, row.active,
+                         municipality_name(code) if code else None)
 
     def served_by(self, admin: User) -> Select:
         """Residents of the admin's municipalities and staff serving them (a subquery of ids)."""

@@ -227,6 +227,7 @@ def _prepare(session: Session, n: Notification, now: datetime,
     try:
         with force_locale(locale):
             context = build_context(session, n, first_name, now)
+            context["municipality"] = recipient.municipality
             if topic:
                 context["unsubscribe_link"] = link(
                     "notifications.unsubscribe", token=unsubscribe_token(n.recipient_id, topic))
@@ -257,6 +258,9 @@ def _prepare(session: Session, n: Notification, now: datetime,
         phone = recipient.phone
         return _Prepared(decision, shown,
                          lambda: backend.send(phone, message, name=f"{n.id}-{n.kind}"))
+    if recipient.municipality:  # who writes: the municipality's service, as in the HTML header
+        with force_locale(locale):
+            text = f"{text.rstrip()}\n\n{gettext('Hilsen selfhelp, %(municipality)s kommune', municipality=recipient.municipality)}\n"
     if topic:
         text = f"{text.rstrip()}\n\n{context['unsubscribe_text']}\n{context['unsubscribe_link']}\n"
     msg = build_message(recipient.email, subject, text, html)

@@ -34,6 +34,9 @@ class Recipient:
     phone: str | None
     locale: str | None
     active: bool
+    #: the name of the municipality whose service writes (the resident's own, or the one a staff
+    #: member serves when it is one); None when it cannot be said
+    municipality: str | None = None
 
     @property
     def first_name(self) -> str:

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
+from selfhelp.accounts.municipalities import municipality_name
 from selfhelp.content import get_catalogue
 from selfhelp.courses.services import cohorts as services
 from selfhelp.notifications.delivery import send_due
@@ -87,6 +88,8 @@ def test_no_email_names_the_course_a_diagnosis_or_a_score_and_times_are_oslo_tim
         assert "http://localhost/" in body, kind
         assert "Rita" in body, kind
         assert not problems_in(visible_text(body)), (kind, problems_in(visible_text(body)))
+        # Who writes: the resident's municipality, in the HTML header and the text's greeting.
+        assert body.count(f"{municipality_name(resident.municipality_code)} kommune") >= 2, kind
 
     # The first session moved to June and the second cancelled: the next one is 23 March. Every
     # time is 18:00 on the clock in Oslo, in winter (UTC+1) and in summer (UTC+2).
