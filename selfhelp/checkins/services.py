@@ -22,6 +22,12 @@ from selfhelp.notifications.services import enqueue
 from selfhelp.programs.models import Enrolment, EnrolmentState
 from selfhelp.sanitize import clean_html, text_to_html
 from selfhelp.clock import feedback_due
+from selfhelp.content.model import Module, Program
+from selfhelp.measures.definitions import measure_name
+from selfhelp.programs import services as programs
+from selfhelp import dates
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from selfhelp.accounts.models import Role
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
@@ -248,6 +254,50 @@ def _post(author: User, resident: User, text_or_html: str, now: datetime, nonce:
     if author.id != resident.id:
         enqueue(resident.id, "new_message", f"message:{message.id}", now, now, {})
     return message
+
+
+# --- the guide's program switches, told to the resident ----------------------------------------
+
+#: What the resident reads in their thread after each switch (in their own language), before the
+#: guide's reason.
+SWITCH_TOLD = {
+    "unlock": _l("Jeg har åpnet modulen «%(module)s» for deg nå, før den planlagte datoen."),
+    "pause": _l("Jeg har satt programmet ditt på pause fra %(today)s. Ingen nye moduler åpnes og du "
+                "får ingen påminnelser mens pausen varer. Når programmet fortsetter, flyttes "
+                "datoene for de neste modulene like mange dager som pausen varte."),
+    "resume": _l("Programmet ditt går videre fra i dag. Pausen varte %(days)s dager, så de neste "
+                 "modulene åpner like mange dager senere enn planlagt."),
+    "extend": _l("Jeg har forlenget programmet ditt med to uker. Det varer nå til %(end)s."),
+    "questionnaire": _l("Jeg ber deg fylle ut et ekstra spørreskjema: %(measure)s. Du finner det på "
+                        "din side."),
+}
+
+
+def switch_program(guide: User, resident: User, enrolment: Enrolment, program: Program, action: str,
+                   reason: str, expected: str, now: datetime, measure_code: str | None = None) -> Module | None:
+    """Do the switch the guide confirmed on its page (`expected` is that page's plan, see
+    programs.schedule.plan_switch) and tell the resident in their thread what changed and why.
+    Raises CheckinError("reason_missing") without a reason, ProgramError("changed") when the
+    program changed since the page was shown."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CheckinError("reason_missing")
+    today = local(now).date()
+    plan = programs.plan_switch(program, enrolment, action, today)
+    opened = programs.switch_program(guide, enrolment, program, action, now, measure_code, expected=expected)
+    with force_locale(resident.locale or "nb"):
+        told = str(SWITCH_TOLD[action] % {
+            "module": opened.text(resident.locale or "nb").title if opened else "",
+            "today": dates.day(today), "days": plan.pause_days,
+            "end": dates.day(plan.end_after) if plan.end_after else "",
+            "measure": measure_name(measure_code or "")})
+    post_message(guide, resident, f"{markdown_escape(told)}\n\n{reason}", now)
+    return opened
+
+
+def markdown_escape(text: str) -> str:
+    """Our own sentence as literal text in the guide's markdown (a title with * or _ stays text)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
 
 
 def acknowledge_flag(guide: User, flag: RiskFlag, outcome: str, note: str, now: datetime) -> None:

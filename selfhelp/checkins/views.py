@@ -179,7 +179,7 @@ def acknowledge(flag_id: int):
     return _back(flag.resident_id, "#flags")
 
 
-#: What each switch does, shown on its confirmation page.
+#: What each switch does, shown on its confirmation page (the page adds the dates).
 ACTION_EXPLAINED = {
     "unlock": _l("Den første modulen som fortsatt er låst, åpnes nå i stedet for på sin planlagte dato."),
     "pause": _l("Programmet stopper fra i dag: ingen nye moduler åpnes og ingen påminnelser sendes. "
@@ -189,13 +189,19 @@ ACTION_EXPLAINED = {
     "extend": _l("Programmet blir to uker lengre, med ukentlige sjekk-inn og spørreskjema også i de ukene."),
     "questionnaire": _l("Innbyggeren får et ekstra spørreskjema på sin side."),
 }
+#: The confirm button of each switch.
+CONFIRM = {"unlock": _l("Ja, åpne modulen nå"), "pause": _l("Ja, sett programmet på pause"),
+           "resume": _l("Ja, la programmet fortsette"), "extend": _l("Ja, forleng med to uker"),
+           "questionnaire": _l("Ja, send spørreskjemaet")}
 
 
 @bp.route("/residents/<int:resident_id>/program", methods=["GET", "POST"])
 @roles_required("guide")
+@validates_csrf_in_form
 def program_action(resident_id: int):
     """The switches: open the next module early, pause, resume, extend, send an extra questionnaire.
-    GET shows what the chosen switch will do and asks to confirm; the POST from there acts."""
+    GET shows what the chosen switch will do to the resident (dates, the module) and asks for a
+    reason the resident reads; the POST from there does exactly that, or shows the page again."""
     case = _case(resident_id)
     now = clock.now()
     available = programs.available_switches(case.enrolment)
@@ -206,20 +212,28 @@ def program_action(resident_id: int):
         action = None  # GET without a (usable) switch: the list to choose from
     form = forms.ProgramActionForm()
     form.measure.choices = [(code, measure_name(code)) for code in get_measures()]
-    if request.method == "GET":
-        next_locked = queries.switch_page(current_user, case, now)
-        return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
-                               title=ACTIONS[action] if action else _("Endre programmet"),
-                               explained=ACTION_EXPLAINED[action] if action else "",
-                               actions=ACTIONS, available_actions=available, next_locked=next_locked)
-    measure = request.form.get("measure") if action == "questionnaire" else None
-    if action == "questionnaire" and measure not in get_measures():
-        flash(_("Velg et spørreskjema."), "error")
-        return redirect(url_for("checkins.program_action", resident_id=resident_id, action=action))
-    opened = programs.switch_program(current_user, case.enrolment, case.program, action, now, measure)
-    flash(_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened is not None
-          else str(SWITCHED[action]), "success")
-    return _back(resident_id, "#program")
+    notice = None
+    if request.method == "POST":
+        measure = request.form.get("measure") if action == "questionnaire" else None
+        if action == "questionnaire" and measure not in get_measures():
+            form.measure.errors = [_("Velg et spørreskjema.")]
+        elif form.validate():
+            try:
+                opened = services.switch_program(current_user, case.resident, case.enrolment, case.program,
+                                                 action, form.reason.data, form.plan.data or "", now, measure)
+            except programs.ProgramError:
+                notice = _("Programmet er endret siden du åpnet siden. Se over hva som skjer nå, og "
+                           "bekreft på nytt.")
+            else:
+                flash(_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened is not None
+                      else str(SWITCHED[action]), "success")
+                return _back(resident_id, "#program")
+    plan = queries.switch_page(current_user, case, action, now)
+    form.plan.data = plan.fingerprint if plan else ""
+    return render_template("checkins/confirm_switch.html", case=case, action=action, form=form, plan=plan,
+                           title=ACTIONS[action] if action else _("Endre programmet"),
+                           explained=ACTION_EXPLAINED[action] if action else "", notice=notice,
+                           confirm=CONFIRM.get(action or ""), actions=ACTIONS, available_actions=available)
 
 
 #: What the guide is told after each switch ("unlock" names the module it opened).
