@@ -194,7 +194,7 @@ def screen_context(guide: User, resident: User, enrolment: Enrolment, program: P
     draft = services.draft_for(guide, checkin, now) if checkin else None
     if draft is not None:
         feedback_form.body.data = draft.body
-        feedback_form.minutes.data = max(1, min(60, round((now - draft.started_at).total_seconds() / 60)))
+        feedback_form.minutes.data = services.minutes_spent(draft)
     snippets = snippets_for(guide)
     feedback_form.snippet.choices = [(str(s.id), s.title) for s in snippets]
     action_form = forms.ProgramActionForm()

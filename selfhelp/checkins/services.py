@@ -159,22 +159,37 @@ def submit_checkin(resident: User, checkin: Checkin, how_it_went: str, now: date
                 {"checkin_id": checkin.id})
 
 
+#: A longer stretch without the check-in open (no page view, no saved draft) is time away: the
+#: minutes spent count the visits, not the days between them.
+VISIT_GAP = timedelta(minutes=30)
+
+
 def draft_for(guide: User, checkin: Checkin, now: datetime) -> FeedbackDraft:
-    """The draft for this check-in, started when the guide first opens it (its start time
-    prefills the minutes spent)."""
+    """The draft for this check-in, started when a guide first opens it. Every view and save
+    is activity: `updated_at` is the last one, and `started_at` moves forward by each gap
+    longer than VISIT_GAP, so `updated_at - started_at` is the time spent in the visits."""
     draft = db.scalar(select(FeedbackDraft).where(FeedbackDraft.checkin_id == checkin.id))
     if draft is None:
         draft = FeedbackDraft(checkin_id=checkin.id, guide_id=guide.id, body="", started_at=now,
                               updated_at=now)
         db.add(draft)
         db.flush()
+        return draft
+    away = now - draft.updated_at
+    if away > VISIT_GAP:
+        draft.started_at += away
+    draft.updated_at = max(draft.updated_at, now)
     return draft
+
+
+def minutes_spent(draft: FeedbackDraft) -> int:
+    """The minutes to suggest: the time in this visit and the earlier ones (1 to 60)."""
+    return max(1, min(60, round((draft.updated_at - draft.started_at).total_seconds() / 60)))
 
 
 def save_draft(guide: User, checkin: Checkin, body: str, now: datetime) -> FeedbackDraft:
     draft = draft_for(guide, checkin, now)
     draft.body = body
-    draft.updated_at = now
     return draft
 
 

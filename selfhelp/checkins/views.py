@@ -65,6 +65,10 @@ def resident(resident_id: int):
     ctx = queries.screen_context(current_user, case.resident, case.enrolment, case.program, now)
     _put_back_kept_text(ctx, resident_id)
     services.mark_read(current_user, case.resident.id, now)
+    return _render_screen(case, ctx)
+
+
+def _render_screen(case: Case, ctx: dict):
     return render_template("checkins/screen.html", case=case, actions=ACTIONS,
                            available_actions=programs.available_switches(case.enrolment), **ctx)
 
@@ -107,12 +111,21 @@ def feedback(resident_id: int):
             return jsonify(saved=False), 400
         return kept.keep_or_show_back(KeptForm.FEEDBACK, str(checkin.id),
                                       _screen_url(resident_id, "#feedback"))
+    if request.form.get("do") == "preview":
+        # Without JavaScript too: the page again, the text kept (saved as the draft) and shown
+        # as the resident will read it.
+        services.save_draft(current_user, checkin, body, now)
+        ctx = queries.screen_context(current_user, case.resident, case.enrolment, case.program, now)
+        ctx["preview"] = services.render_feedback(body)
+        if form.minutes.validate(form):
+            ctx["feedback_form"].minutes.data = form.minutes.data
+        return _render_screen(case, ctx)
     if request.form.get("do") in ("draft", "snippet") or request.accept_mimetypes.best == "application/json":
         if request.form.get("do") == "snippet":
             body = _with_snippet(body, case)
-        services.save_draft(current_user, checkin, body, now)
+        draft = services.save_draft(current_user, checkin, body, now)
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(saved=True, saved_at=dates.clock(now))
+            return jsonify(saved=True, saved_at=dates.clock(now), minutes=services.minutes_spent(draft))
         return _back(resident_id, "#feedback")
     if not form.validate():
         services.save_draft(current_user, checkin, body, now)
