@@ -26,7 +26,7 @@ from selfhelp.content.model import Module, Program
 from selfhelp.measures.definitions import measure_name
 from selfhelp.programs import services as programs
 from selfhelp import dates
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from selfhelp.accounts.models import Role
 
@@ -280,8 +280,7 @@ SWITCH_TOLD = {
     "pause": _l("Jeg har satt programmet ditt på pause fra %(today)s. Ingen nye moduler åpnes og du "
                 "får ingen påminnelser mens pausen varer. Når programmet fortsetter, flyttes "
                 "datoene for de neste modulene like mange dager som pausen varte."),
-    "resume": _l("Programmet ditt går videre fra i dag. Pausen varte %(days)s dager, så de neste "
-                 "modulene åpner like mange dager senere enn planlagt."),
+    # "resume" is said with ngettext (one day, several days): see _told_resume.
     "extend": _l("Jeg har forlenget programmet ditt med to uker. Det varer nå til %(end)s."),
     "questionnaire": _l("Jeg ber deg fylle ut et ekstra spørreskjema: %(measure)s. Du finner det på "
                         "din side."),
@@ -301,13 +300,20 @@ def switch_program(guide: User, resident: User, enrolment: Enrolment, program: P
     plan = programs.plan_switch(program, enrolment, action, today)
     opened = programs.switch_program(guide, enrolment, program, action, now, measure_code, expected=expected)
     with force_locale(resident.locale or "nb"):
-        told = str(SWITCH_TOLD[action] % {
+        told = _told_resume(plan.pause_days) if action == "resume" else str(SWITCH_TOLD[action] % {
             "module": opened.text(resident.locale or "nb").title if opened else "",
-            "today": dates.day(today), "days": plan.pause_days,
+            "today": dates.day(today),
             "end": dates.day(plan.end_after) if plan.end_after else "",
             "measure": measure_name(measure_code or "")})
     post_message(guide, resident, f"{markdown_escape(told)}\n\n{reason}", now)
     return opened
+
+
+def _told_resume(days: int) -> str:
+    return ngettext("Programmet ditt går videre fra i dag. Pausen varte %(num)d dag, så de neste "
+                    "modulene åpner én dag senere enn planlagt.",
+                    "Programmet ditt går videre fra i dag. Pausen varte %(num)d dager, så de neste "
+                    "modulene åpner like mange dager senere enn planlagt.", days)
 
 
 def markdown_escape(text: str) -> str:

@@ -179,3 +179,12 @@ def test_only_the_residents_guide_reaches_a_switch(as_persona, personas, db, clo
         assert client.post(path, data={"action": "pause", "reason": "x"}).status_code in (400, 403, 404)
     assert _reload(db, enrolment).state == "active"
     assert as_persona("guide").post(path, data={"action": "nonsense"}).status_code == 400
+
+
+def test_the_resident_is_told_in_their_own_language(as_persona, personas, db, clock):
+    guided_resident(db, personas, weeks_ago=1)
+    personas["resident"].locale = "en"
+    db.commit()
+    confirm(as_persona("guide"), personas, "pause", reason="Vi tar en pause.")
+    [told] = _told(db, personas)
+    assert "I have paused your programme from" in told and "Vi tar en pause." in told
