@@ -51,7 +51,8 @@ def search():
                                clock.now())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/search.html", form=form, page=page, args=args,
-                           what_label=staff_what_label, action_label=action_label, role_label=role_label)
+                           what_label=staff_what_label, action_label=action_label,
+                           role_label=role_label)
 
 
 @bp.route("/admin/audit.csv")

@@ -22,8 +22,9 @@ bp = Blueprint("checkins_admin", __name__, url_prefix="/admin")
 def assignments():
     page = queries.assignments_page(current_user, clock.now())
     form = forms.AssignForm()
-    form.guide.choices = [(g.id, _("%(name)s – %(n)d i oppfølging nå", name=g.shown_name, n=page.sizes[g.id]))
-                          for g in page.guides]
+    form.guide.choices = [
+        (g.id, _("%(name)s – %(n)d i oppfølging nå", name=g.shown_name, n=page.sizes[g.id]))
+        for g in page.guides]
     return render_template("checkins/admin_assignments.html", rows=page.rows, current=page.current,
                            form=form, proposals=page.proposals, programs=get_catalogue().programs)
 

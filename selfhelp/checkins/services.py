@@ -287,8 +287,9 @@ SWITCH_TOLD = {
 }
 
 
-def switch_program(guide: User, resident: User, enrolment: Enrolment, program: Program, action: str,
-                   reason: str, expected: str, now: datetime, measure_code: str | None = None) -> Module | None:
+def switch_program(guide: User, resident: User, enrolment: Enrolment, program: Program,
+                   action: str, reason: str, expected: str, now: datetime,
+                   measure_code: str | None = None) -> Module | None:
     """Do the switch the guide confirmed on its page (`expected` is that page's plan, see
     programs.schedule.plan_switch) and tell the resident in their thread what changed and why.
     Raises CheckinError("reason_missing") without a reason, ProgramError("changed") when the
@@ -298,7 +299,8 @@ def switch_program(guide: User, resident: User, enrolment: Enrolment, program: P
         raise CheckinError("reason_missing")
     today = local(now).date()
     plan = programs.plan_switch(program, enrolment, action, today)
-    opened = programs.switch_program(guide, enrolment, program, action, now, measure_code, expected=expected)
+    opened = programs.switch_program(guide, enrolment, program, action, now, measure_code,
+                                     expected=expected)
     with force_locale(resident.locale or "nb"):
         told = _told_resume(plan.pause_days) if action == "resume" else str(SWITCH_TOLD[action] % {
             "module": opened.text(resident.locale or "nb").title if opened else "",

@@ -125,7 +125,8 @@ def feedback(resident_id: int):
             body = _with_snippet(body, case)
         draft = services.save_draft(current_user, checkin, body, now)
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(saved=True, saved_at=dates.clock(now), minutes=services.minutes_spent(draft))
+            return jsonify(saved=True, saved_at=dates.clock(now),
+                           minutes=services.minutes_spent(draft))
         return _back(resident_id, "#feedback")
     if not form.validate():
         services.save_draft(current_user, checkin, body, now)
@@ -232,8 +233,9 @@ def program_action(resident_id: int):
             form.measure.errors = [_("Velg et spørreskjema.")]
         elif form.validate():
             try:
-                opened = services.switch_program(current_user, case.resident, case.enrolment, case.program,
-                                                 action, form.reason.data, form.plan.data or "", now, measure)
+                opened = services.switch_program(
+                    current_user, case.resident, case.enrolment, case.program, action,
+                    form.reason.data, form.plan.data or "", now, measure)
             except programs.ProgramError:
                 notice = _("Programmet er endret siden du åpnet siden. Se over hva som skjer nå, og "
                            "bekreft på nytt.")
@@ -243,10 +245,11 @@ def program_action(resident_id: int):
                 return _back(resident_id, "#program")
     plan = queries.switch_page(current_user, case, action, now)
     form.plan.data = plan.fingerprint if plan else ""
-    return render_template("checkins/confirm_switch.html", case=case, action=action, form=form, plan=plan,
-                           title=ACTIONS[action] if action else _("Endre programmet"),
+    return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
+                           plan=plan, title=ACTIONS[action] if action else _("Endre programmet"),
                            explained=ACTION_EXPLAINED[action] if action else "", notice=notice,
-                           confirm=CONFIRM.get(action or ""), actions=ACTIONS, available_actions=available)
+                           confirm=CONFIRM.get(action or ""), actions=ACTIONS,
+                           available_actions=available)
 
 
 #: What the guide is told after each switch ("unlock" names the module it opened).

@@ -74,8 +74,9 @@ def cohort_form_choices(form, leader: User) -> None:
                          .join(StaffMunicipality).where(StaffMunicipality.municipality_code.in_(mine))
                          .distinct().order_by(User.name)).all()
     labels = {"kid_leader": "KiD", "kib_leader": "KiB", "du_leader": "DU"}
-    form.leaders.choices = [(u.id, _leader_choice(u, sorted(labels[q] for q in u.qualification_names)))
-                            for u in leaders]
+    form.leaders.choices = [
+        (u.id, _leader_choice(u, sorted(labels[q] for q in u.qualification_names)))
+        for u in leaders]
 
 
 def _leader_choice(leader: User, courses: list[str]) -> str:

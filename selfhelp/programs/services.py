@@ -220,7 +220,8 @@ def switch_program(guide: User, enrolment: Enrolment, program: Program, action: 
     if action not in available_switches(enrolment):
         raise ProgramError("switch")
     today = local(now).date()
-    if expected is not None and expected != plan_switch(program, enrolment, action, today).fingerprint:
+    if expected is not None and expected != plan_switch(program, enrolment, action,
+                                                         today).fingerprint:
         raise ProgramError("changed")
     opened = None
     if action == "unlock":

@@ -20,12 +20,17 @@ def _page(personas):
     return f"/guide/residents/{personas['resident'].id}"
 
 
+def _plan(html: str) -> str:
+    """The plan fingerprint the confirmation page carries in its form ("" when it has none)."""
+    match = re.search(r'name="plan"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="plan"', html)
+    return (match.group(1) or match.group(2)) if match else ""
+
+
 def confirm(client, personas, action: str, reason: str = "Vi avtalte dette i telefonen.", **extra):
     """Open the switch's confirmation page, then confirm it with a reason like a guide would."""
     page = _page(personas) + f"/program?action={action}"
     html = client.get(page).get_data(as_text=True)
-    plan = re.search(r'name="plan"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="plan"', html)
-    data = {"action": action, "reason": reason, "plan": (plan.group(1) or plan.group(2)) if plan else "", **extra}
+    data = {"action": action, "reason": reason, "plan": _plan(html), **extra}
     return post_form(client, _page(personas) + "/program", data, page=page, follow_redirects=True)
 
 
@@ -153,8 +158,7 @@ def test_a_switch_does_only_what_its_page_said_and_a_second_click_does_nothing(a
     guide = as_persona("guide")
     page = _page(personas) + "/program?action=extend"
     html = guide.get(page).get_data(as_text=True)
-    plan = re.search(r'name="plan"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="plan"', html)
-    data = {"action": "extend", "reason": "Mer tid.", "plan": plan.group(1) or plan.group(2)}
+    data = {"action": "extend", "reason": "Mer tid.", "plan": _plan(html)}
     post_form(guide, _page(personas) + "/program", data, page=page)
     again = post_form(guide, _page(personas) + "/program", data, page=page).get_data(as_text=True)
     assert "Programmet er endret siden du åpnet siden" in again and "Mer tid." in again
@@ -162,11 +166,11 @@ def test_a_switch_does_only_what_its_page_said_and_a_second_click_does_nothing(a
     # A plan from before a pause another guide made does not open a module now.
     page = _page(personas) + "/program?action=unlock"
     html = guide.get(page).get_data(as_text=True)
-    plan = re.search(r'name="plan"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="plan"', html)
+    plan = _plan(html)
     services.pause(_reload(db, enrolment), personas["guide"], local(now()).date())
     db.commit()
     response = post_form(guide, _page(personas) + "/program",
-                         {"action": "unlock", "reason": "Klar", "plan": plan.group(1) or plan.group(2)}, page=page)
+                         {"action": "unlock", "reason": "Klar", "plan": plan}, page=page)
     assert response.status_code == 200 and _reload(db, enrolment).unlocked_through == 1
 
 
