@@ -38,16 +38,16 @@ def demo_people(today: date) -> list[dict]:
              birth_date=_years_before(today, 15, 120), referral_source="school"),
         dict(email="deltaker@demo.no", name="Lars Larsen", roles=["resident"],
              birth_date=date(1979, 9, 2), referral_source="gp"),
-        dict(email="veileder@demo.no", name="Ingrid Hansen", display_name="Ingrid (veileder)",
+        dict(email="veileder@demo.no", name="Ingrid Hansen", display_name="Ingrid",
              roles=["guide"]),
-        dict(email="kursleder@demo.no", name="Ola Johansen", display_name="Ola (kursleder)",
+        dict(email="kursleder@demo.no", name="Ola Johansen", display_name="Ola",
              roles=["course_leader"],
              # The leader register: (qualification, course date, certificate number), recorded by
              # the demo admin.
              register=[("kid_leader", date(2021, 3, 12), "KID-2021-0412"),
                        ("kib_leader", date(2022, 9, 23), "KIB-2022-0117"),
                        ("du_leader", date(2023, 2, 3), "DU-2023-0031")]),
-        dict(email="kursleder2@demo.no", name="Amina Rahimi", display_name="Amina (kursleder)",
+        dict(email="kursleder2@demo.no", name="Amina Rahimi", display_name="Amina",
              roles=["course_leader", "guide"],
              register=[("kid_leader", date(2022, 5, 20), "KID-2022-0688"),
                        ("du_leader", date(2023, 2, 3), "DU-2023-0032")]),
@@ -87,6 +87,10 @@ def load_demo_cohorts(now: datetime) -> int:
     return len(plans)
 
 
+#: Display names earlier demo databases gave their staff.
+OLD_DEMO_NAMES = frozenset({"Ingrid (veileder)", "Ola (kursleder)", "Amina (kursleder)"})
+
+
 def load_demo(now: datetime) -> list[User]:
     """Create the demo people if they are missing; safe to run again."""
     created = []
@@ -97,6 +101,10 @@ def load_demo(now: datetime) -> list[User]:
             if existing.is_staff and existing.totp_secret is None:
                 # Demo databases made before two-factor login: give them the documented secret.
                 existing.totp_secret, existing.totp_enabled_at = DEMO_TOTP_SECRET, now
+            if existing.display_name in OLD_DEMO_NAMES:
+                # Earlier demo names had the role inside ("Ingrid (veileder)"), and pages that
+                # add the role showed it twice.
+                existing.display_name = person.get("display_name")
             continue
         user = User(email=person["email"], name=person["name"],
                     display_name=person.get("display_name"), password_hash=pw,

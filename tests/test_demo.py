@@ -52,3 +52,26 @@ def test_demo_staff_log_in_with_the_documented_totp_secret(app, db):
     admin = app.test_client()
     response = log_in_with_code(admin, "admin@demo.no", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+
+
+def test_demo_staff_names_hold_no_roles_and_pages_show_each_role_once(app, db):
+    app.test_cli_runner().invoke(args=["demo"])
+    from tests.conftest import log_in_with_code
+
+    staff = [u for u in db.scalars(select(User)) if u.is_staff]
+    assert staff and not [u.shown_name for u in staff if "(" in u.shown_name]
+    # (The resident's access log and the audit search add the role themselves.)
+    admin = app.test_client()
+    log_in_with_code(admin, "admin@demo.no", DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    guides = admin.get("/admin/guides").get_data(as_text=True)
+    assert "Amina – 0 i oppfølging nå" in guides and "(0)" not in guides
+
+
+def test_an_older_demo_database_loses_the_roles_in_its_staff_names(app, db):
+    app.test_cli_runner().invoke(args=["demo"])
+    ingrid = db.scalar(select(User).where(User.email == "veileder@demo.no"))
+    ingrid.display_name = "Ingrid (veileder)"
+    db.commit()
+    app.test_cli_runner().invoke(args=["demo"])
+    db.expire_all()
+    assert db.scalar(select(User).where(User.email == "veileder@demo.no")).shown_name == "Ingrid"

@@ -9,7 +9,7 @@ from selfhelp import clock
 from selfhelp.accounts.services import staff_members
 from selfhelp.audit import queries
 from selfhelp.audit.forms import AuditSearchForm
-from selfhelp.audit.labels import action_label, role_label, what_label
+from selfhelp.audit.labels import action_label, role_label, staff_what_label, what_label
 from selfhelp.security import roles_required
 
 bp = Blueprint("audit", __name__)
@@ -51,7 +51,8 @@ def search():
                                clock.now())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/search.html", form=form, page=page, args=args,
-                           what_label=what_label, action_label=action_label, role_label=role_label)
+                           what_label=staff_what_label, action_label=action_label,
+                           role_label=role_label)
 
 
 @bp.route("/admin/audit.csv")

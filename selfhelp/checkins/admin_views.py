@@ -27,7 +27,9 @@ def assignments():
     filters.set_choices(guides, [(slug, localized(p.title)) for slug, p in programs.items() if p.guided])
     page = queries.assignments_page(current_user, clock.now(), _assignment_filter(filters))
     form = forms.AssignForm()
-    form.guide.choices = [(g.id, g.shown_name) for g in page.guides]
+    form.guide.choices = [
+        (g.id, _("%(name)s – %(n)d i oppfølging nå", name=g.shown_name, n=page.sizes[g.id]))
+        for g in page.guides]
     return render_template("checkins/admin_assignments.html", page=page, form=form, filters=filters,
                            programs=programs)
 

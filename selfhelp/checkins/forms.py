@@ -84,6 +84,12 @@ class SnippetForm(FlaskForm):
 class ProgramActionForm(FlaskForm):
     action = SelectField(_l("Endre programmet"), validate_choice=False)
     measure = SelectField(_l("Spørreskjema"), validate_choice=False, validators=[Optional()])
+    reason = TextAreaField(_l("Kort begrunnelse til innbyggeren"), validators=[
+        DataRequired(_l("Skriv en kort begrunnelse. Innbyggeren leser den i samtalen.")),
+        Length(max=2000, message=_l("Begrunnelsen er for lang (høyst 2000 tegn).")),
+        NoControlCharacters()])
+    #: The plan the page showed (programs.schedule.plan_switch): done only while it still holds.
+    plan = HiddenField()
 
 
 class GuideSettingsForm(FlaskForm):

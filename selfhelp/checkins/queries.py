@@ -27,7 +27,7 @@ from selfhelp.measures.services import results_of
 from selfhelp.pathway.review import ReviewItem, program_reviews
 from selfhelp.programs.display import display_value
 from selfhelp.programs.models import Enrolment, WorksheetAnswer
-from selfhelp.programs.schedule import module_states
+from selfhelp.programs.schedule import SwitchPlan, module_states, plan_switch
 
 
 @dataclass
@@ -194,7 +194,7 @@ def screen_context(guide: User, resident: User, enrolment: Enrolment, program: P
     draft = services.draft_for(guide, checkin, now) if checkin else None
     if draft is not None:
         feedback_form.body.data = draft.body
-        feedback_form.minutes.data = max(1, min(60, round((now - draft.started_at).total_seconds() / 60)))
+        feedback_form.minutes.data = services.minutes_spent(draft)
     snippets = snippets_for(guide)
     feedback_form.snippet.choices = [(str(s.id), s.title) for s in snippets]
     action_form = forms.ProgramActionForm()
@@ -222,11 +222,13 @@ def _shower(module, locale, exercise_key):
     return lambda field, column, value: display_value(module, locale, exercise_key, field, column, value)
 
 
-def switch_page(guide: User, case: Case, now: datetime) -> Module | None:
-    """The switch page (what a switch will do): the next locked module; the view is recorded."""
+def switch_page(guide: User, case: Case, action: str | None, now: datetime) -> SwitchPlan | None:
+    """The switch page: what `action` will do to the resident's program (None when no action is
+    chosen yet); the view is recorded."""
     audit(guide, "guide", [case.resident.id], "program", "view", now, record_id=case.enrolment.id)
-    return next((s.module for s in module_states(case.program, case.enrolment, local(now).date())
-                 if s.state == "locked"), None)
+    if action is None:
+        return None
+    return plan_switch(case.program, case.enrolment, action, local(now).date())
 
 
 # --- the admin's guide assignments --------------------------------------------------------------

@@ -22,6 +22,12 @@ from selfhelp.notifications.services import enqueue
 from selfhelp.programs.models import Enrolment, EnrolmentState
 from selfhelp.sanitize import clean_html, text_to_html
 from selfhelp.clock import feedback_due
+from selfhelp.content.model import Module, Program
+from selfhelp.measures.definitions import measure_name
+from selfhelp.programs import services as programs
+from selfhelp import dates
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
 from selfhelp.accounts.models import Role
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
@@ -153,22 +159,37 @@ def submit_checkin(resident: User, checkin: Checkin, how_it_went: str, now: date
                 {"checkin_id": checkin.id})
 
 
+#: A longer stretch without the check-in open (no page view, no saved draft) is time away: the
+#: minutes spent count the visits, not the days between them.
+VISIT_GAP = timedelta(minutes=30)
+
+
 def draft_for(guide: User, checkin: Checkin, now: datetime) -> FeedbackDraft:
-    """The draft for this check-in, started when the guide first opens it (its start time
-    prefills the minutes spent)."""
+    """The draft for this check-in, started when a guide first opens it. Every view and save
+    is activity: `updated_at` is the last one, and `started_at` moves forward by each gap
+    longer than VISIT_GAP, so `updated_at - started_at` is the time spent in the visits."""
     draft = db.scalar(select(FeedbackDraft).where(FeedbackDraft.checkin_id == checkin.id))
     if draft is None:
         draft = FeedbackDraft(checkin_id=checkin.id, guide_id=guide.id, body="", started_at=now,
                               updated_at=now)
         db.add(draft)
         db.flush()
+        return draft
+    away = now - draft.updated_at
+    if away > VISIT_GAP:
+        draft.started_at += away
+    draft.updated_at = max(draft.updated_at, now)
     return draft
+
+
+def minutes_spent(draft: FeedbackDraft) -> int:
+    """The minutes to suggest: the time in this visit and the earlier ones (1 to 60)."""
+    return max(1, min(60, round((draft.updated_at - draft.started_at).total_seconds() / 60)))
 
 
 def save_draft(guide: User, checkin: Checkin, body: str, now: datetime) -> FeedbackDraft:
     draft = draft_for(guide, checkin, now)
     draft.body = body
-    draft.updated_at = now
     return draft
 
 
@@ -248,6 +269,58 @@ def _post(author: User, resident: User, text_or_html: str, now: datetime, nonce:
     if author.id != resident.id:
         enqueue(resident.id, "new_message", f"message:{message.id}", now, now, {})
     return message
+
+
+# --- the guide's program switches, told to the resident ----------------------------------------
+
+#: What the resident reads in their thread after each switch (in their own language), before the
+#: guide's reason.
+SWITCH_TOLD = {
+    "unlock": _l("Jeg har åpnet modulen «%(module)s» for deg nå, før den planlagte datoen."),
+    "pause": _l("Jeg har satt programmet ditt på pause fra %(today)s. Ingen nye moduler åpnes og du "
+                "får ingen påminnelser mens pausen varer. Når programmet fortsetter, flyttes "
+                "datoene for de neste modulene like mange dager som pausen varte."),
+    # "resume" is said with ngettext (one day, several days): see _told_resume.
+    "extend": _l("Jeg har forlenget programmet ditt med to uker. Det varer nå til %(end)s."),
+    "questionnaire": _l("Jeg ber deg fylle ut et ekstra spørreskjema: %(measure)s. Du finner det på "
+                        "din side."),
+}
+
+
+def switch_program(guide: User, resident: User, enrolment: Enrolment, program: Program,
+                   action: str, reason: str, expected: str, now: datetime,
+                   measure_code: str | None = None) -> Module | None:
+    """Do the switch the guide confirmed on its page (`expected` is that page's plan, see
+    programs.schedule.plan_switch) and tell the resident in their thread what changed and why.
+    Raises CheckinError("reason_missing") without a reason, ProgramError("changed") when the
+    program changed since the page was shown."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CheckinError("reason_missing")
+    today = local(now).date()
+    plan = programs.plan_switch(program, enrolment, action, today)
+    opened = programs.switch_program(guide, enrolment, program, action, now, measure_code,
+                                     expected=expected)
+    with force_locale(resident.locale or "nb"):
+        told = _told_resume(plan.pause_days) if action == "resume" else str(SWITCH_TOLD[action] % {
+            "module": opened.text(resident.locale or "nb").title if opened else "",
+            "today": dates.day(today),
+            "end": dates.day(plan.end_after) if plan.end_after else "",
+            "measure": measure_name(measure_code or "")})
+    post_message(guide, resident, f"{markdown_escape(told)}\n\n{reason}", now)
+    return opened
+
+
+def _told_resume(days: int) -> str:
+    return ngettext("Programmet ditt går videre fra i dag. Pausen varte %(num)d dag, så de neste "
+                    "modulene åpner én dag senere enn planlagt.",
+                    "Programmet ditt går videre fra i dag. Pausen varte %(num)d dager, så de neste "
+                    "modulene åpner like mange dager senere enn planlagt.", days)
+
+
+def markdown_escape(text: str) -> str:
+    """Our own sentence as literal text in the guide's markdown (a title with * or _ stays text)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
 
 
 def acknowledge_flag(guide: User, flag: RiskFlag, outcome: str, note: str, now: datetime) -> None:

@@ -65,6 +65,10 @@ def resident(resident_id: int):
     ctx = queries.screen_context(current_user, case.resident, case.enrolment, case.program, now)
     _put_back_kept_text(ctx, resident_id)
     services.mark_read(current_user, case.resident.id, now)
+    return _render_screen(case, ctx)
+
+
+def _render_screen(case: Case, ctx: dict):
     return render_template("checkins/screen.html", case=case, actions=ACTIONS,
                            available_actions=programs.available_switches(case.enrolment), **ctx)
 
@@ -107,12 +111,22 @@ def feedback(resident_id: int):
             return jsonify(saved=False), 400
         return kept.keep_or_show_back(KeptForm.FEEDBACK, str(checkin.id),
                                       _screen_url(resident_id, "#feedback"))
+    if request.form.get("do") == "preview":
+        # Without JavaScript too: the page again, the text kept (saved as the draft) and shown
+        # as the resident will read it.
+        services.save_draft(current_user, checkin, body, now)
+        ctx = queries.screen_context(current_user, case.resident, case.enrolment, case.program, now)
+        ctx["preview"] = services.render_feedback(body)
+        if form.minutes.validate(form):
+            ctx["feedback_form"].minutes.data = form.minutes.data
+        return _render_screen(case, ctx)
     if request.form.get("do") in ("draft", "snippet") or request.accept_mimetypes.best == "application/json":
         if request.form.get("do") == "snippet":
             body = _with_snippet(body, case)
-        services.save_draft(current_user, checkin, body, now)
+        draft = services.save_draft(current_user, checkin, body, now)
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(saved=True, saved_at=dates.clock(now))
+            return jsonify(saved=True, saved_at=dates.clock(now),
+                           minutes=services.minutes_spent(draft))
         return _back(resident_id, "#feedback")
     if not form.validate():
         services.save_draft(current_user, checkin, body, now)
@@ -179,7 +193,7 @@ def acknowledge(flag_id: int):
     return _back(flag.resident_id, "#flags")
 
 
-#: What each switch does, shown on its confirmation page.
+#: What each switch does, shown on its confirmation page (the page adds the dates).
 ACTION_EXPLAINED = {
     "unlock": _l("Den første modulen som fortsatt er låst, åpnes nå i stedet for på sin planlagte dato."),
     "pause": _l("Programmet stopper fra i dag: ingen nye moduler åpnes og ingen påminnelser sendes. "
@@ -189,13 +203,19 @@ ACTION_EXPLAINED = {
     "extend": _l("Programmet blir to uker lengre, med ukentlige sjekk-inn og spørreskjema også i de ukene."),
     "questionnaire": _l("Innbyggeren får et ekstra spørreskjema på sin side."),
 }
+#: The confirm button of each switch.
+CONFIRM = {"unlock": _l("Ja, åpne modulen nå"), "pause": _l("Ja, sett programmet på pause"),
+           "resume": _l("Ja, la programmet fortsette"), "extend": _l("Ja, forleng med to uker"),
+           "questionnaire": _l("Ja, send spørreskjemaet")}
 
 
 @bp.route("/residents/<int:resident_id>/program", methods=["GET", "POST"])
 @roles_required("guide")
+@validates_csrf_in_form
 def program_action(resident_id: int):
     """The switches: open the next module early, pause, resume, extend, send an extra questionnaire.
-    GET shows what the chosen switch will do and asks to confirm; the POST from there acts."""
+    GET shows what the chosen switch will do to the resident (dates, the module) and asks for a
+    reason the resident reads; the POST from there does exactly that, or shows the page again."""
     case = _case(resident_id)
     now = clock.now()
     available = programs.available_switches(case.enrolment)
@@ -206,20 +226,30 @@ def program_action(resident_id: int):
         action = None  # GET without a (usable) switch: the list to choose from
     form = forms.ProgramActionForm()
     form.measure.choices = [(code, measure_name(code)) for code in get_measures()]
-    if request.method == "GET":
-        next_locked = queries.switch_page(current_user, case, now)
-        return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
-                               title=ACTIONS[action] if action else _("Endre programmet"),
-                               explained=ACTION_EXPLAINED[action] if action else "",
-                               actions=ACTIONS, available_actions=available, next_locked=next_locked)
-    measure = request.form.get("measure") if action == "questionnaire" else None
-    if action == "questionnaire" and measure not in get_measures():
-        flash(_("Velg et spørreskjema."), "error")
-        return redirect(url_for("checkins.program_action", resident_id=resident_id, action=action))
-    opened = programs.switch_program(current_user, case.enrolment, case.program, action, now, measure)
-    flash(_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened is not None
-          else str(SWITCHED[action]), "success")
-    return _back(resident_id, "#program")
+    notice = None
+    if request.method == "POST":
+        measure = request.form.get("measure") if action == "questionnaire" else None
+        if action == "questionnaire" and measure not in get_measures():
+            form.measure.errors = [_("Velg et spørreskjema.")]
+        elif form.validate():
+            try:
+                opened = services.switch_program(
+                    current_user, case.resident, case.enrolment, case.program, action,
+                    form.reason.data, form.plan.data or "", now, measure)
+            except programs.ProgramError:
+                notice = _("Programmet er endret siden du åpnet siden. Se over hva som skjer nå, og "
+                           "bekreft på nytt.")
+            else:
+                flash(_("Modulen «%(title)s» er åpnet.", title=opened.text("nb").title) if opened is not None
+                      else str(SWITCHED[action]), "success")
+                return _back(resident_id, "#program")
+    plan = queries.switch_page(current_user, case, action, now)
+    form.plan.data = plan.fingerprint if plan else ""
+    return render_template("checkins/confirm_switch.html", case=case, action=action, form=form,
+                           plan=plan, title=ACTIONS[action] if action else _("Endre programmet"),
+                           explained=ACTION_EXPLAINED[action] if action else "", notice=notice,
+                           confirm=CONFIRM.get(action or ""), actions=ACTIONS,
+                           available_actions=available)
 
 
 #: What the guide is told after each switch ("unlock" names the module it opened).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from selfhelp.accounts.models import StaffMunicipality, User, UserRole
@@ -74,8 +75,15 @@ def cohort_form_choices(form, leader: User) -> None:
                          .distinct().order_by(User.name)).all()
     labels = {"kid_leader": "KiD", "kib_leader": "KiB", "du_leader": "DU"}
     form.leaders.choices = [
-        (u.id, f"{u.shown_name} ({', '.join(sorted(labels[q] for q in u.qualification_names)) or '–'})")
+        (u.id, _leader_choice(u, sorted(labels[q] for q in u.qualification_names)))
         for u in leaders]
+
+
+def _leader_choice(leader: User, courses: list[str]) -> str:
+    """"Amina – leder KiD, DU": the name as it is, then what the register says they may lead."""
+    if not courses:
+        return _("%(name)s – ingen kurs i lederregisteret", name=leader.shown_name)
+    return _("%(name)s – leder %(courses)s", name=leader.shown_name, courses=", ".join(courses))
 
 
 def prefill_form(form, cohort: Cohort | None, leader: User, today: date) -> None:

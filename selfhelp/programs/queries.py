@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -84,6 +84,12 @@ def resident_overview(resident: User, now: datetime) -> list[ProgramOverview]:
     return overview
 
 
+def saved_version(updated_at: datetime) -> str:
+    """The saved version of a worksheet as the page and the autosave answer both give it (UTC,
+    milliseconds): a browser draft is put back only on top of the same version."""
+    return updated_at.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
 def page_context(program: Program, module: Module, enrolment: Enrolment, now: datetime,
                  override: dict | None = None, problems: dict | None = None,
                  add_row: str | None = None) -> dict:
@@ -105,6 +111,7 @@ def page_context(program: Program, module: Module, enrolment: Enrolment, now: da
             values[exercise.key] = dict(answer.data) if answer else {}
         if answer:
             saved_at[exercise.key] = answer.updated_at
+    versions = {key: saved_version(at) for key, at in saved_at.items()}
     row_counts = {}
     for exercise in text.exercises:
         for field in exercise.fields:
@@ -124,7 +131,7 @@ def page_context(program: Program, module: Module, enrolment: Enrolment, now: da
     index = module.number - 1
     return {
         "program": program, "module": module, "text": text, "enrolment": enrolment,
-        "values": values, "saved_at": saved_at, "problems": problems or {},
+        "values": values, "saved_at": saved_at, "versions": versions, "problems": problems or {},
         "row_counts": row_counts, "states": states,
         "done_count": done, "total": len(program.modules),
         "is_done": states[index].state == "done",

@@ -1,6 +1,7 @@
 """When modules open and which questionnaires are due: pure functions of the plan and the dates."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,3 +116,69 @@ def due_questionnaires(program: Program, enrolment: Enrolment, answered: set[tup
         if (request.measure_code, occasion) not in answered:
             due.append(DueQuestionnaire(request.measure_code, occasion, local(request.requested_at).date()))
     return due
+
+
+# --- what a guide's switch will do (shown on its confirmation page, checked when it is done) -----
+
+@dataclass(frozen=True)
+class Moved:
+    module: Module
+    #: The date it would open without the change, and the date it opens with it (None: not
+    #: known yet, e.g. while a pause lasts).
+    before: date | None
+    after: date | None
+
+
+@dataclass(frozen=True)
+class SwitchPlan:
+    action: str
+    #: "unlock": the module that opens now, and the date it was to open (None: when the one
+    #: before is done, or none is locked).
+    opens: Module | None = None
+    opens_on: date | None = None
+    #: "pause" and "resume": the modules still locked and how their dates move.
+    moved: tuple[Moved, ...] = ()
+    #: "resume": the days the pause lasted.
+    pause_days: int = 0
+    #: "extend": the planned end before and after.
+    end_before: date | None = None
+    end_after: date | None = None
+    #: What the plan was made from: the switch is done only while this is unchanged, so it does
+    #: what the page said (and a second click does not do it twice).
+    fingerprint: str = ""
+
+
+EXTEND_WEEKS = 2
+
+
+def _fingerprint(action: str, enrolment: Enrolment, today: date) -> str:
+    parts = (action, str(enrolment.state), enrolment.unlocked_through, enrolment.extra_weeks or 0,
+             enrolment.pause_days or 0, enrolment.paused_on, today,
+             ",".join(sorted(_done_slugs(enrolment))))
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def plan_switch(program: Program, enrolment: Enrolment, action: str, today: date) -> SwitchPlan:
+    """What `action` (unlock, pause, resume, extend, questionnaire) will do to this resident's
+    program if done today."""
+    states = module_states(program, enrolment, today)
+    locked = [s for s in states if s.state == "locked"]
+    fingerprint = _fingerprint(action, enrolment, today)
+    if action == "unlock":
+        first = locked[0] if locked else None
+        return SwitchPlan(action, opens=first.module if first else None,
+                          opens_on=first.opens_on if first else None, fingerprint=fingerprint)
+    if action == "pause":
+        return SwitchPlan(action, moved=tuple(Moved(s.module, s.opens_on, None) for s in locked),
+                          fingerprint=fingerprint)
+    if action == "resume":
+        days = max(0, (today - enrolment.paused_on).days) if enrolment.paused_on else 0
+        # While paused, the dates shown already count the pause up to today.
+        return SwitchPlan(action, pause_days=days, moved=tuple(
+            Moved(s.module, s.opens_on - timedelta(days=days) if s.opens_on else None, s.opens_on)
+            for s in locked), fingerprint=fingerprint)
+    if action == "extend":
+        end = end_date(program, enrolment)
+        return SwitchPlan(action, end_before=end, end_after=end + timedelta(weeks=EXTEND_WEEKS),
+                          fingerprint=fingerprint)
+    return SwitchPlan(action, fingerprint=fingerprint)

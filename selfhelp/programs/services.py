@@ -17,7 +17,7 @@ from selfhelp.programs.models import (
     Enrolment, EnrolmentState, ModuleProgress, QuestionnaireRequest, WorksheetAnswer,
     WorksheetVersion,
 )
-from selfhelp.programs.schedule import is_module_open, module_states
+from selfhelp.programs.schedule import EXTEND_WEEKS, is_module_open, module_states, plan_switch
 from selfhelp.programs.worksheets import parse_worksheet
 
 #: Saves closer together than this update the newest version instead of adding one.
@@ -209,13 +209,20 @@ def available_switches(enrolment: Enrolment) -> list[str]:
 
 
 def switch_program(guide: User, enrolment: Enrolment, program: Program, action: str, now: datetime,
-                   measure_code: str | None = None) -> Module | None:
+                   measure_code: str | None = None, expected: str | None = None) -> Module | None:
     """Open the next module early, pause, resume, extend by two weeks, or ask for an extra
     questionnaire (`measure_code`). Returns the module opened by "unlock" (None when none was
-    locked). The change is in the audit log."""
+    locked). The change is in the audit log.
+
+    `expected` is the fingerprint of the plan the guide confirmed (`plan_switch`): when the
+    program has changed since (another guide, a second click, a new day), nothing is done and
+    ProgramError("changed") is raised, so a switch only ever does what its page said."""
     if action not in available_switches(enrolment):
         raise ProgramError("switch")
     today = local(now).date()
+    if expected is not None and expected != plan_switch(program, enrolment, action,
+                                                         today).fingerprint:
+        raise ProgramError("changed")
     opened = None
     if action == "unlock":
         opened = open_next_module(enrolment, program, today)
@@ -224,7 +231,7 @@ def switch_program(guide: User, enrolment: Enrolment, program: Program, action: 
     elif action == "resume":
         resume(enrolment, today)
     elif action == "extend":
-        extend(enrolment, 2)
+        extend(enrolment, EXTEND_WEEKS)
     elif measure_code:
         request_questionnaire(guide, enrolment, measure_code, now)
     else:

@@ -18,7 +18,7 @@ from selfhelp.measures.questionnaire_page import questionnaire_page
 from selfhelp.accounts import kept
 from selfhelp.accounts.models import KeptForm
 from selfhelp.programs import services
-from selfhelp.programs.queries import context_of, page_context
+from selfhelp.programs.queries import context_of, page_context, saved_version
 from selfhelp.programs.schedule import due_questionnaires, module_states
 from selfhelp.security import roles_required
 from selfhelp.programs.models import EnrolmentState
@@ -170,8 +170,9 @@ def save_exercise(slug: str, module_slug: str, exercise_key: str):
     answer, problems = redo_on_conflict(lambda: services.save_worksheet(
         enrolment, program, module, exercise, request.form, clock.now()))
     if wants_json:
+        # `version` is what the page's data-saved-at holds: the browser's draft is based on it.
         return jsonify(saved=True, saved_at=dates.clock(answer.updated_at),
-                       problems=problems)
+                       version=saved_version(answer.updated_at), problems=problems)
     add_row = request.form.get("add_row")
     anchor = f"exercise-{exercise_key}"
     if problems:

@@ -2,8 +2,34 @@
 document.addEventListener("DOMContentLoaded", function () {
   // Move focus to the error summary so keyboard and screen-reader users hear what to fix.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      if (link && focusField(link.getAttribute("href").slice(1))) { event.preventDefault(); }
+    });
+  }
 });
+
+// An error-summary link goes to its field the way GOV.UK's error summary does: the browser's
+// jump would put the input at the very top and hide its question. Instead the question (the
+// fieldset's legend, or the input's label) is scrolled into view and the input gets focus.
+function focusField(id) {
+  var target = document.getElementById(id);
+  if (!target) { return false; }
+  var input = target.matches("input, select, textarea") ? target
+    : target.querySelector("input:not([type=hidden]), select, textarea");
+  if (!input) { return false; }
+  var fieldset = input.closest("fieldset");
+  var legend = fieldset ? fieldset.querySelector("legend") : null;
+  var label = document.querySelector("label[for='" + input.id + "']");
+  // A legend for a group of choices; a label for a single input (or a choice far down a long group).
+  var question = legend && (input.type === "radio" || input.type === "checkbox" || !label) ? legend : label;
+  (question || input).scrollIntoView();
+  input.focus({ preventScroll: true });
+  if (window.history && history.replaceState) { history.replaceState(null, "", "#" + id); }
+  return true;
+}
 
 // Print buttons are hidden until JavaScript can make them work.
 document.addEventListener("DOMContentLoaded", function () {

@@ -99,3 +99,25 @@ def test_csv_cells_that_look_like_formulas_are_defused(db, personas, as_persona)
     db.commit()
     body = as_persona("admin").get(f"/admin/audit.csv?resident={sneaky.id}").get_data().decode()
     assert "'=HYPERLINK" in body
+
+
+def test_the_search_describes_events_in_staff_wording_and_the_access_log_in_the_residents(
+        db, personas, as_persona, clock):
+    record(personas["guide"], "guide", [personas["resident"].id], "feedback", "create", now())
+    record(personas["guide"], "guide", [personas["resident"].id], "program", "change", now())
+    db.commit()
+    rows = _rows(as_persona("admin").get("/admin/audit").get_data(as_text=True))
+    assert "Skrev tilbakemelding til innbyggeren" in rows and "Endret innbyggerens program" in rows
+    assert "til deg" not in rows and "ditt" not in rows
+    own = as_persona("resident").get("/account/access-log").get_data(as_text=True)
+    assert "Skrev tilbakemelding til deg" in own
+
+
+def test_every_event_has_staff_wording_without_you():
+    import re
+
+    from selfhelp.audit.labels import STAFF_WHAT, WHAT
+
+    assert set(STAFF_WHAT) == set(WHAT)
+    you = re.compile(r"\b(deg|din|ditt|dine)\b")
+    assert not [key for key, label in STAFF_WHAT.items() if you.search(str(label))]

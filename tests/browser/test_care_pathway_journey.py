@@ -72,6 +72,7 @@ def test_a_guide_records_a_stepped_care_decision_and_the_plan(browser, browser_c
     guide.get_by_role("link", name="Sett programmet på pause").click()
     expect(guide.get_by_role("heading", name="Sett programmet på pause")).to_be_visible()
     assert_accessible(guide)
+    guide.get_by_label("Kort begrunnelse til innbyggeren").fill("Du ba om en pause mens du flytter.")
     guide.get_by_role("button", name="Ja, sett programmet på pause").click()
     expect(guide.get_by_text("Programmet er satt på pause.")).to_be_visible()
 

@@ -92,5 +92,6 @@ def test_weekly_check_in_feedback_and_risk_follow_up(browser, browser_context_ar
     guide.get_by_role("link", name="Rita Resident").click()
     expect(guide.get_by_text("Takk, det skal jeg prøve!")).to_be_visible()
     rita.reload()
-    feedback = rita.locator(".message", has_text="prøv å stå opp til samme tid")
-    expect(feedback).to_contain_text("Lest")  # read receipt for the feedback
+    # Rita sees that her guide read her reply; on the guide's feedback she sees no receipt.
+    expect(rita.locator(".message.from-resident", has_text="Takk, det skal jeg prøve!")).to_contain_text("Lest")
+    expect(rita.locator(".message.from-staff", has_text="Søvn")).not_to_contain_text("lest")

@@ -175,9 +175,11 @@ def test_guide_switches_open_pause_extend_and_send_a_questionnaire(as_persona, p
     enrolment = guided_resident(db, personas)
     guide = as_persona("guide")
     page = f"/guide/residents/{personas['resident'].id}"
+    from tests.pathway.test_guide_switches import confirm
+
     for action in ("unlock", "pause", "resume", "extend"):
-        post_form(guide, page + "/program", {"action": action}, page=page)
-    post_form(guide, page + "/program", {"action": "questionnaire", "measure": "GAD-7"}, page=page)
+        confirm(guide, personas, action)
+    confirm(guide, personas, "questionnaire", measure="GAD-7")
     db.expire_all()
     enrolment = db.get(type(enrolment), enrolment.id)
     # Week 1: module 2 is open by its date, so "open the next module" opened module 3.

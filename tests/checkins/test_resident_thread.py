@@ -77,3 +77,24 @@ def test_the_thread_costs_the_same_queries_for_one_week_or_eight(app, as_persona
     with count_queries(app.extensions["db"].engine) as many:
         resident.get("/messages")
     assert len(many) == len(few)
+
+
+def test_read_receipts_show_on_the_writers_own_messages_only(as_persona, db, personas, clock):
+    guided_resident(db, personas)
+    services.post_message(personas["guide"], personas["resident"], "Hei Rita, hvordan går det?", now())
+    db.commit()
+    resident = as_persona("resident")
+    post_form(resident, "/messages", {"text": "Det går greit"})
+
+    def item(html, text):
+        return next(li for li in html.split("<li")[1:] if text in li)
+
+    page = resident.get("/messages").get_data(as_text=True)
+    guides = item(page, "Hei Rita")
+    assert "Ikke lest ennå" not in guides and "Lest " not in guides  # the one she is reading
+    assert "Ikke lest ennå" in item(page, "Det går greit")  # her own, not read by the guide yet
+
+    screen = as_persona("guide").get(f"/guide/residents/{personas['resident'].id}").get_data(as_text=True)
+    assert "Lest " in item(screen, "Hei Rita")  # the guide sees that Rita has read it
+    assert "lest" not in item(screen, "Det går greit").lower()
+    assert "Lest " in item(resident.get("/messages").get_data(as_text=True), "Det går greit")

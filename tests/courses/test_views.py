@@ -201,3 +201,19 @@ def test_outcome_questionnaire_is_due_from_the_first_session(as_persona, persona
     response = post_form(resident, link, {f"q{i}": "0" for i in range(1, 10)})
     assert response.headers["Location"].endswith("/courses/mine")
     assert "session-1" not in resident.get("/courses/mine").get_data(as_text=True)
+
+
+def test_the_leader_choices_name_the_courses_each_leader_may_lead(db, personas, app):
+    from selfhelp.courses import forms
+    from selfhelp.courses.queries import cohort_form_choices
+    from tests import factories
+
+    factories.make_staff(roles=["course_leader"], name="Uten Kurs", qualifications=[])
+    db.commit()
+    with app.test_request_context():
+        form = forms.CohortForm(meta={"csrf": False})
+        cohort_form_choices(form, personas["course_leader"])
+    labels = dict(form.leaders.choices).values()
+    assert "Uten Kurs – ingen kurs i lederregisteret" in labels
+    assert any(label.startswith(personas["course_leader"].shown_name + " – leder ") for label in labels)
+    assert not [label for label in labels if "(" in label]
