@@ -249,9 +249,11 @@ def send(cohort_id: int):
     except AlreadyAnswered:
         flash(str(REFUSALS["already_applied"]), "error")
         return redirect(url_for("courses.mine"))
-    flash(_("Søknaden er sendt."), "success")
     onward = after_answer(answered, sent) if answered is not None else None
-    return onward or redirect(sent)
+    if onward is None:
+        return redirect(sent)  # the confirmation page says it was sent
+    flash(_("Søknaden er sendt."), "success")
+    return onward
 
 
 @bp.route("/sent")
