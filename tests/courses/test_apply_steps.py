@@ -284,3 +284,24 @@ def test_closing_the_account_deletes_the_drafts_and_the_export_holds_them(db, pe
     closure.close_account(resident, NOW)
     assert drafts.draft_of(resident, cohort) is None
     assert drafts.draft_of(personas["other_resident"], cohort) is not None
+
+
+def test_the_steps_read_in_english(as_persona, cohort):
+    resident = as_persona("resident")
+    post_form(resident, "/language", {"language": "en", "next": "/dashboard"})
+    start = _html(resident, step_url(cohort.id))
+    assert "Who reads your answers" in start and "Start the application" in start
+    post_form(resident, step_url(cohort.id, "motivation"), {"motivation": "Sleep better"})
+    assert "Step 2 of 3" in _html(resident, step_url(cohort.id, "screening"))
+    post_form(resident, step_url(cohort.id, "screening"), ANSWERS)
+    check = _html(resident, step_url(cohort.id, "check"))
+    assert "Check your answers" in check and "Send the application" in check
+    assert "Se over svarene dine" not in check
+
+
+def test_the_readable_export_shows_an_application_not_sent(as_persona, db, personas, cohort):
+    resident = as_persona("resident")
+    post_form(resident, step_url(cohort.id, "motivation"), {"motivation": "Halvveis skrevet"})
+    html = post_form(resident, "/account/export", {"password": factories.PASSWORD, "format": "html"},
+                     page="/account/export").get_data(as_text=True)
+    assert "Søknader du har begynt på, men ikke sendt" in html and "Halvveis skrevet" in html
