@@ -305,3 +305,21 @@ def test_the_readable_export_shows_an_application_not_sent(as_persona, db, perso
     html = post_form(resident, "/account/export", {"password": factories.PASSWORD, "format": "html"},
                      page="/account/export").get_data(as_text=True)
     assert "Søknader du har begynt på, men ikke sendt" in html and "Halvveis skrevet" in html
+
+
+def test_drafts_that_can_no_longer_be_sent_are_deleted_by_the_hourly_job(app, db, personas, clock):
+    from selfhelp.courses.services import cohorts as cohort_services
+    from selfhelp.privacy import jobs
+
+    open_one = make_cohort(leaders=[personas["course_leader"]], first_date=date(2026, 4, 14))
+    past = make_cohort(leaders=[personas["course_leader"]], first_date=date(2026, 4, 14))
+    past.application_deadline = date(2026, 3, 1)  # yesterday
+    cancelled = make_cohort(leaders=[personas["course_leader"]], first_date=date(2026, 4, 21))
+    for cohort in (open_one, past, cancelled):
+        drafts.save(personas["resident"], cohort, {"motivation": "Halvveis"}, NOW)
+    cohort_services.cancel_cohort(personas["course_leader"], cancelled, "For få påmeldte", NOW)
+    db.commit()
+    assert jobs.delete_stale_drafts(NOW) == 2
+    db.expire_all()
+    assert [d.cohort_id for d in db.scalars(select(ApplicationDraft))] == [open_one.id]
+    assert jobs.delete_stale_drafts(NOW) == 0

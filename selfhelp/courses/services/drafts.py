@@ -9,13 +9,13 @@ the same savepoint, so a refusal keeps the draft and a sent application leaves n
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from selfhelp.accounts.models import User
 from selfhelp.content.model import Course
-from selfhelp.courses.models import Application, ApplicationDraft, Cohort
+from selfhelp.courses.models import Application, ApplicationDraft, Cohort, CohortState
 from selfhelp.courses.services import admission
 from selfhelp.db import db, redo_on_conflict
 from selfhelp.measures.definitions import Measure
@@ -93,6 +93,15 @@ def send(actor: User, cohort: Cohort, course: Course, measure: Measure | None,
         db.delete(draft)
         db.flush()
     return application, answered
+
+
+def delete_stale(today: date) -> int:
+    """Drafts that can no longer be sent go: the cohort's deadline has passed, or it is no longer
+    open (cancelled, finished). Unsent health answers are not kept for nothing. How many."""
+    closed = select(Cohort.id).where(or_(Cohort.application_deadline < today,
+                                         Cohort.state != CohortState.PUBLISHED))
+    return db.execute(delete(ApplicationDraft).where(ApplicationDraft.cohort_id.in_(closed))
+                      .execution_options(synchronize_session=False)).rowcount
 
 
 def delete_all_of(user_id: int) -> None:
