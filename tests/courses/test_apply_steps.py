@@ -143,6 +143,15 @@ def test_answers_posted_after_the_login_expired_are_kept_for_after_logging_in(ap
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
     login(client, personas["resident"])
     assert "Skrevet før utlogging" in _html(client, step_url(cohort.id, "motivation"))
+    # The same for the questionnaire: the chosen answers wait in the draft.
+    token = csrf_token(client, step_url(cohort.id, "screening"))
+    with client.session_transaction() as session:
+        session.pop("_user_id")
+    client.post(step_url(cohort.id, "screening"), data={**ANSWERS, "q2": "3", "csrf_token": token})
+    login(client, personas["resident"])
+    screening = _html(client, step_url(cohort.id, "screening"))
+    assert 'id="q2-3" name="q2" value="3"\n               checked' in screening
+    assert client.get(step_url(cohort.id, "check")).status_code == 200  # every step answered
 
 
 def test_a_post_without_a_session_of_our_own_keeps_nothing(app, db, cohort):
