@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.checkins.admin_views import bp as guide_admin_bp
     from selfhelp.checkins.resident_views import bp as checkin_bp
     from selfhelp.checkins.views import bp as guide_bp
+    from selfhelp.courses.apply_views import bp as apply_bp
     from selfhelp.courses.leader_views import bp as leader_bp
     from selfhelp.courses.views import bp as courses_bp
     from selfhelp.measures.views import bp as measures_bp
@@ -113,8 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     from selfhelp.operations.views import bp as operations_bp
 
     for bp in (pathway_bp, twofactor_bp, account_bp, reports_bp, pages_bp, accounts_bp, staff_bp,
-               notifications_bp, programs_bp, toolbox_bp, measures_bp, courses_bp, leader_bp,
-               guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp, care_bp, operations_bp):
+               notifications_bp, programs_bp, toolbox_bp, measures_bp, courses_bp, apply_bp,
+               leader_bp, guide_bp, checkin_bp, guide_admin_bp, audit_bp, privacy_bp, care_bp,
+               operations_bp):
         app.register_blueprint(bp)
 
 

@@ -86,6 +86,15 @@ ACCESS: dict[str, set[str]] = {
     "courses.index": RESIDENTS,
     "courses.cohort": RESIDENTS,
     "courses.mine": RESIDENTS,
+    # One thing per page; someone who may not apply is sent to the cohort page (tests/courses/
+    # test_apply_steps.py tests that, and that nobody reads another's draft).
+    "courses_apply.start": RESIDENTS,
+    "courses_apply.motivation": RESIDENTS,
+    "courses_apply.screening": RESIDENTS,
+    "courses_apply.guardian": RESIDENTS,
+    "courses_apply.check": RESIDENTS,
+    "courses_apply.send": RESIDENTS,
+    "courses_apply.sent": RESIDENTS,
     "courses.withdraw": {"resident"},
     "courses.questionnaire": {"resident"},
     "courses.calendar": EVERYONE,  # the secret token in the link is the key

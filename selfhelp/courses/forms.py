@@ -81,14 +81,23 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("Skriv datoene som dag.måned.år, skilt med komma, for eksempel 12.10.2026."))
 
 
-class ApplyForm(FlaskForm):
+class MotivationForm(FlaskForm):
+    """Step 1 of an application."""
+
     motivation = TextAreaField(_l("Hva ønsker du å få ut av kurset?"), validators=[
         DataRequired(_l("Skriv noen ord om hva du ønsker å få ut av kurset.")),
         Length(max=3000, message=_l("Skriv høyst 3000 tegn.")), NoControlCharacters()])
+
+
+class GuardianForm(FlaskForm):
+    """The step for applicants who need a guardian's consent (DU under 16)."""
+
     guardian_name = StringField(_l("Navn på forelder eller foresatt"), validators=[
-        Optional(), Length(max=120), NoControlCharacters()])
+        DataRequired(_l("Skriv navnet til forelderen eller den foresatte.")),
+        Length(max=120, message=_l("Skriv høyst 120 tegn.")), NoControlCharacters()])
     guardian_contact = StringField(_l("Telefon eller e-post til forelder eller foresatt"), validators=[
-        Optional(), Length(max=200), NoControlCharacters()])
+        DataRequired(_l("Skriv telefonnummeret eller e-postadressen til forelderen eller den foresatte.")),
+        Length(max=200, message=_l("Skriv høyst 200 tegn.")), NoControlCharacters()])
 
 
 class DeclineForm(FlaskForm):

@@ -214,3 +214,20 @@ class CohortNote(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     author: Mapped[User] = relationship(lazy="joined")
+
+
+class ApplicationDraft(Base):
+    """What a resident has typed so far in an application, kept on the server step by step so it
+    survives going back and forth and a login that expires. Nobody but the resident sees it; it
+    is deleted when the application is sent and when the account is closed."""
+
+    __tablename__ = "course_application_drafts"
+    __table_args__ = (UniqueConstraint("resident_id", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    #: {"motivation": str, "screening": {item key: value as typed}, "guardian_name": str,
+    #: "guardian_contact": str}; a step not yet answered is absent.
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

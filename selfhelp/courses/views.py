@@ -16,13 +16,12 @@ from selfhelp.courses.calendar import calendar_for
 from selfhelp.courses.models import Application, ApplicationState, Cohort, CohortState
 from selfhelp.courses.outcomes import due_course_questionnaires
 from selfhelp.courses.queries import applications_of, next_session, open_cohorts
-from selfhelp.courses.services import admission
+from selfhelp.courses.services import admission, drafts
 from selfhelp.db import db
 from selfhelp.forms import EmptyForm, validates_csrf_in_form
 from selfhelp.measures import services as measures
 from selfhelp.measures.definitions import get_measures
-from selfhelp.measures.scoring import IncompleteAnswers
-from selfhelp.measures.questionnaire_page import after_answer, item_errors as answer_errors, questionnaire_page
+from selfhelp.measures.questionnaire_page import questionnaire_page
 from selfhelp.security import roles_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -79,47 +78,19 @@ def index():
                            courses=get_catalogue().courses, today=today)
 
 
-@bp.route("/<int:cohort_id>", methods=["GET", "POST"])
+@bp.route("/<int:cohort_id>")
 @roles_required("resident")
-@validates_csrf_in_form
 def cohort(cohort_id: int):
+    """The cohort's facts and schedule; "Søk på kurset" leads to the application's first step
+    (courses/apply_views.py)."""
     cohort = _cohort(cohort_id)
     course = _course(cohort.course_code)
     today = clock.local(clock.now()).date()
-    measure = get_measures().get(course.screening_measure or "")
-    form = forms.ApplyForm()
-    item_errors: dict[str, str] = {}
     problems = admission.eligibility_problems(current_user, cohort, course, today)
     mine = admission.latest_application(current_user, cohort)
-    guardian = admission.needs_guardian(current_user, cohort, course)
-    if request.method == "POST" and form.validate_on_submit() and not problems:
-        outcome = _apply(cohort, course, form, measure, guardian, item_errors)
-        if outcome is not None:
-            return outcome
-    return render_template("courses/cohort.html", cohort=cohort, course=course, form=form,
-                           measure=measure, item_errors=item_errors, problems=problems,
-                           refusals=REFUSALS, mine=mine, guardian=guardian, chosen=request.form)
-
-
-def _apply(cohort, course, form, measure, guardian, item_errors):
-    """Apply with the screening questionnaire; None means: show the form again with messages."""
-    if guardian and not (form.guardian_name.data and form.guardian_contact.data):
-        form.guardian_name.errors.append(str(REFUSALS["guardian_missing"]))
-        return None
-    try:
-        _application, answered = admission.apply_with_screening(
-            current_user, cohort, course, admission.ApplicationForm(
-                form.motivation.data, form.guardian_name.data or None, form.guardian_contact.data or None),
-            measure, request.form, clock.now())
-    except IncompleteAnswers as problem:
-        item_errors.update(answer_errors(problem))
-        return None
-    except (admission.AdmissionError, measures.AlreadyAnswered) as error:
-        flash(str(REFUSALS.get(getattr(error, "code", "already_applied"), REFUSALS["already_applied"])), "error")
-        return redirect(url_for("courses.mine"))
-    flash(_("Søknaden er sendt."), "success")
-    onward = after_answer(answered, url_for("courses.mine")) if answered is not None else None
-    return onward or redirect(url_for("courses.mine"))
+    begun = drafts.draft_of(current_user, cohort) is not None
+    return render_template("courses/cohort.html", cohort=cohort, course=course, problems=problems,
+                           refusals=REFUSALS, mine=mine, begun=begun)
 
 
 @bp.route("/mine")

@@ -21,8 +21,8 @@ from selfhelp.audit.services import record as audit
 from selfhelp.checkins.models import Checkin, FeedbackDraft, GuideAssignment, Message
 from selfhelp.content import get_catalogue
 from selfhelp.channels.email import delete_mail_files_to
-from selfhelp.courses.services import admission
-from selfhelp.courses.models import Application, Attendance, Cohort, CourseSession
+from selfhelp.courses.services import admission, drafts
+from selfhelp.courses.models import Application, ApplicationDraft, Attendance, Cohort, CourseSession
 from selfhelp.db import db
 from selfhelp.measures.models import MeasureResult, RiskFlag, RiskFlagAction
 from selfhelp.notifications.models import Notification, NotificationSettings
@@ -102,6 +102,7 @@ def close_account(resident: User, now: datetime) -> None:
     db.execute(update(Application).where(Application.resident_id == resident.id)
                .values(guardian_name=None, guardian_contact=None)
                .execution_options(synchronize_session=False))
+    drafts.delete_all_of(resident.id)  # applications never sent: nobody needs them
     for application in db.scalars(select(Application).where(Application.resident_id == resident.id)):
         application.calendar_token = secrets.token_urlsafe(24)  # the calendar link stops working
     db.execute(delete(AccountToken).where(AccountToken.user_id == resident.id))
@@ -182,6 +183,7 @@ def purge_account(user_id: int) -> None:
         delete(Enrolment).where(Enrolment.resident_id == user_id),
         delete(Attendance).where(Attendance.application_id.in_(applications)),
         delete(Application).where(Application.resident_id == user_id),
+        delete(ApplicationDraft).where(ApplicationDraft.resident_id == user_id),
         delete(RiskFlagAction).where(RiskFlagAction.flag_id.in_(
             select(RiskFlag.id).where(RiskFlag.resident_id == user_id))),
         delete(RiskFlag).where(RiskFlag.resident_id == user_id),

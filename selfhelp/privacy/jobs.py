@@ -3,7 +3,8 @@ run out (what is due and what is deleted: ``privacy/closure.py``).
 
 Like every job: select what is due, claim one account with a conditional UPDATE (so two
 schedulers never purge the same account twice), purge it in its own unit of work, and take the
-next.
+next. The same hourly job deletes drafts of course applications that can no longer be sent
+(``courses/services/drafts.delete_stale``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import update
 
 from selfhelp import clock
 from selfhelp.accounts.models import User
+from selfhelp.courses.services import drafts
 from selfhelp.db import db, unit_of_work
 from selfhelp.privacy.closure import due_account_ids, purge_account
 
@@ -51,6 +53,16 @@ def purge_everything_due(now: Callable[[], datetime], stop: Callable[[], bool] |
     return purged
 
 
+def delete_stale_drafts(now: datetime) -> int:
+    """Course applications begun and never sent, to cohorts that no longer take applications."""
+    with unit_of_work():
+        deleted = drafts.delete_stale(clock.local(now).date())
+    if deleted:
+        log.info("privacy: deleted %s application drafts that can no longer be sent", deleted)
+    return deleted
+
+
 def purge_closed_accounts_job(app: Flask, stop: threading.Event) -> None:
     with app.app_context():
         purge_everything_due(clock.now, stop=stop.is_set)
+        delete_stale_drafts(clock.now())

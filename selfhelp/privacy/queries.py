@@ -22,7 +22,7 @@ from selfhelp.care.services import actions_of
 from selfhelp.checkins.models import Checkin, GuideAssignment, Message
 from selfhelp.content import get_catalogue
 from selfhelp.content.model import Module
-from selfhelp.courses.models import Application, Attendance, Cohort, CourseSession
+from selfhelp.courses.models import Application, ApplicationDraft, Attendance, Cohort, CourseSession
 from selfhelp.db import db
 from selfhelp.i18n import localized
 from selfhelp.measures.definitions import get_measures
@@ -46,6 +46,7 @@ def collect(resident: User, locale: str, now: datetime) -> dict:
         "risk_flags": _risk_flags(resident),
         "care_pathway": _care_pathway(resident),
         "courses": _courses(resident, locale),
+        "course_application_drafts": _application_drafts(resident, locale),
         "checkins": _checkins(resident),
         "messages": _messages(resident),
         "guides": _guides(resident),
@@ -243,6 +244,23 @@ def _courses(resident: User, locale: str) -> list[dict]:
                            for app_id, number, day, status in marks if app_id == application.id],
         })
     return rows
+
+
+def _application_drafts(resident: User, locale: str) -> list[dict]:
+    """Applications begun and not sent: what was typed so far (only the resident has seen it)."""
+    courses = get_catalogue().courses
+    rows = db.execute(select(ApplicationDraft, Cohort).join(Cohort, Cohort.id == ApplicationDraft.cohort_id)
+                      .where(ApplicationDraft.resident_id == resident.id)
+                      .order_by(ApplicationDraft.updated_at)).all()
+    return [{"course": cohort.course_code,
+             "name": localized(courses[cohort.course_code].name, locale) if cohort.course_code in courses
+             else cohort.course_code,
+             "cohort_id": cohort.id, "first_date": cohort.first_date, "updated_at": draft.updated_at,
+             "motivation": (draft.answers or {}).get("motivation"),
+             "screening_answers": dict((draft.answers or {}).get("screening") or {}),
+             "guardian_name": (draft.answers or {}).get("guardian_name"),
+             "guardian_contact": (draft.answers or {}).get("guardian_contact")}
+            for draft, cohort in rows]
 
 
 def _checkins(resident: User) -> list[dict]:

@@ -31,3 +31,24 @@ def give_code(page, secret: str) -> None:
             return
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
     raise AssertionError("the second factor was not accepted")
+
+
+def apply_in_steps(page, motivation: str, answers: list[int] | None = None,
+                   guardian: tuple[str, str] | None = None, send: bool = True) -> None:
+    """From a cohort's page: "Søk på kurset", one step per page, "Se over svarene dine", send.
+    `answers` are the PHQ-9 options item by item (all 0 by default); with `guardian` (name,
+    contact) the DU step for under-16s is filled in too."""
+    page.get_by_role("link", name="Søk på kurset").click()
+    page.get_by_role("link", name=re.compile("Start søknaden|Fortsett søknaden")).click()
+    page.get_by_label("Hva ønsker du å få ut av kurset?").fill(motivation)
+    page.get_by_role("button", name="Fortsett").click()
+    for item, value in enumerate(answers or [0] * 9, start=1):
+        page.locator(f"#q{item}-{value}").check()
+    page.get_by_role("button", name="Fortsett").click()
+    if guardian is not None:
+        page.get_by_label("Navn på forelder eller foresatt").fill(guardian[0])
+        page.get_by_label("Telefon eller e-post til forelder eller foresatt").fill(guardian[1])
+        page.get_by_role("button", name="Fortsett").click()
+    page.get_by_role("heading", name="Se over svarene dine").wait_for()
+    if send:
+        page.get_by_role("button", name="Send søknaden").click()

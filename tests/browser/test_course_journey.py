@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.axe import assert_accessible
-from tests.browser.people import log_in
+from tests.browser.people import apply_in_steps, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,10 +65,9 @@ def _create(page, base, course, capacity, leaders):
 def _apply(page, base, course_name):
     page.goto(base + "/courses/")
     page.get_by_role("link", name=course_name).first.click()
-    page.get_by_label("Hva ønsker du å få ut av kurset?").fill("Få mer overskudd i hverdagen")
-    for item in range(1, 10):
-        page.locator(f"#q{item}-0").check()
-    page.get_by_role("button", name="Send søknad").click()
+    apply_in_steps(page, "Få mer overskudd i hverdagen")
+    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+    page.get_by_role("link", name="Gå til Mine kurs").click()
     page.wait_for_url(re.compile(r".*/courses/mine"))
 
 
@@ -125,21 +124,55 @@ def test_leader_runs_kid_and_du_and_residents_move_through_the_waiting_list(
     young.goto(base + "/courses/")
     young.get_by_role("link", name="Kurs i mestring av depresjon").first.click()
     expect(young.get_by_text("Du er under aldersgrensen for dette kurset.")).to_be_visible()
-    expect(young.get_by_role("button", name="Send søknad")).to_have_count(0)
+    expect(young.get_by_role("link", name="Søk på kurset")).to_have_count(0)
 
     young.goto(base + "/courses/")
     young.get_by_role("link", name="Mestringskurs for ungdom").first.click()
+    young.get_by_role("link", name="Søk på kurset").click()
+    expect(young.get_by_text("Du er under 16 år")).to_be_visible()
+    assert_accessible(young)
+    young.get_by_role("link", name="Start søknaden").click()
+    expect(young.get_by_text("Steg 1 av 4")).to_be_visible()
     young.get_by_label("Hva ønsker du å få ut av kurset?").fill("Bli tryggere på skolen")
-    for item in range(1, 10):
+    young.get_by_role("button", name="Fortsett").click()
+    # The error summary names the item that is missing (item 9 here), not the first.
+    for item in range(1, 9):
         young.locator(f"#q{item}-0").check()
-    young.get_by_role("button", name="Send søknad").click()
-    expect(young.locator("#guardian_name-error")).to_contain_text("trenger vi navn og kontaktinformasjon")
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.get_by_role("link", name="Spørsmål 9: Svar på dette spørsmålet.")).to_be_visible()
+    assert_accessible(young)
+    young.locator("#q9-0").check()
+    young.get_by_role("button", name="Fortsett").click()
+    # Back and forth keeps what was typed and chosen.
+    young.get_by_role("link", name="Tilbake").click()
+    expect(young.locator("#q3-0")).to_be_checked()
+    young.get_by_role("link", name="Tilbake").click()
     expect(young.get_by_label("Hva ønsker du å få ut av kurset?")).to_have_value("Bli tryggere på skolen")
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.locator("#q9-0")).to_be_checked()
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.get_by_text("Steg 3 av 4")).to_be_visible()
     young.get_by_label("Navn på forelder eller foresatt").fill("Mamma Person")
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.locator("#guardian_contact-error")).to_contain_text("telefonnummeret eller e-postadressen")
+    expect(young.locator("#guardian_name-error")).to_have_count(0)
+    expect(young.get_by_label("Telefon eller e-post til forelder eller foresatt")).to_have_attribute(
+        "aria-invalid", "true")
+    assert_accessible(young)
     young.get_by_label("Telefon eller e-post til forelder eller foresatt").fill("900 11 222")
-    for item in range(1, 10):
-        young.locator(f"#q{item}-0").check()
-    young.get_by_role("button", name="Send søknad").click()
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.get_by_role("heading", name="Se over svarene dine")).to_be_visible()
+    expect(young.get_by_text("Mamma Person")).to_be_visible()
+    assert_accessible(young)
+    young.get_by_role("link", name="Endre hva du ønsker å få ut av kurset").click()
+    young.get_by_label("Hva ønsker du å få ut av kurset?").fill("Bli tryggere på skolen og hjemme")
+    young.get_by_role("button", name="Fortsett").click()
+    expect(young.get_by_text("Bli tryggere på skolen og hjemme")).to_be_visible()
+    young.get_by_role("button", name="Send søknaden").click()
+    expect(young.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+    expect(young.get_by_text("for å få samtykke")).to_be_visible()
+    assert_accessible(young)
+    young.get_by_role("link", name="Gå til Mine kurs").click()
     expect(young.get_by_text("Søknad mottatt")).to_be_visible()
 
     leader.goto(du_url)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.axe import assert_accessible
-from tests.browser.people import log_in
+from tests.browser.people import apply_in_steps, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,10 @@ def test_an_applicant_s_risk_answer_reaches_the_leader_who_follows_it_up(
     base = live_server.url
     sara = _as(browser, browser_context_args, base, "sara@example.com")
     sara.goto(f"{base}/courses/{cohort}")
-    sara.get_by_label("Hva ønsker du å få ut av kurset?").fill("Komme meg gjennom vinteren")
-    for item in range(1, 9):
-        sara.locator(f"#q{item}-1").check()
-    sara.locator("#q9-1").check()
-    sara.get_by_role("button", name="Send søknad").click()
+    apply_in_steps(sara, "Komme meg gjennom vinteren", [1] * 9, send=False)
+    expect(sara.get_by_text("Komme meg gjennom vinteren")).to_be_visible()
+    assert_accessible(sara)
+    sara.get_by_role("button", name="Send søknaden").click()
     expect(sara.get_by_role("heading", name="Takk for at du svarte ærlig")).to_be_visible()
     expect(sara.get_by_text("Kurslederen din ser svaret ditt og tar kontakt med deg.")).to_be_visible()
     assert_accessible(sara)

@@ -10,6 +10,7 @@ from tests import factories
 from tests.care.helpers import phq9, raise_flag
 from tests.checkins.helpers import guided_resident
 from tests.conftest import csrf_token, post_form
+from tests.courses.steps import apply_in_steps
 from tests.programs.helpers import enrol
 
 
@@ -129,8 +130,7 @@ def test_a_risk_answer_in_a_course_application_opens_a_flag_and_a_task_for_the_l
     cohort = factories.make_cohort(leaders=[personas["course_leader"]], first_date=date(2026, 4, 14))
     db.commit()
     client = as_persona("resident")
-    response = post_form(client, f"/courses/{cohort.id}",
-                         {"motivation": "Komme meg ut av sengen", **phq9([1, 1, 1, 1, 1, 1, 1, 1, 1])})
+    response = apply_in_steps(client, cohort.id, "Komme meg ut av sengen", phq9([1, 1, 1, 1, 1, 1, 1, 1, 1]))
     assert response.headers["Location"].endswith("/support")
     flags = {f.kind: f for f in db.scalars(select(RiskFlag))}
     assert set(flags) == {"risk", "assessment"}

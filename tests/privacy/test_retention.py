@@ -16,7 +16,7 @@ from selfhelp.accounts.models import AccountToken, KeptText, User, UserSession
 from selfhelp.audit.models import AuditEvent
 from selfhelp.checkins.models import FeedbackDraft
 from selfhelp.clock import now
-from selfhelp.courses.models import Attendance
+from selfhelp.courses.models import ApplicationDraft, Attendance
 from selfhelp.db import Base
 from selfhelp.measures.models import RiskFlag, RiskFlagAction
 from selfhelp.notifications.models import NotificationSettings
@@ -88,6 +88,10 @@ def everything(db, personas, rich):
                  fields=[["text", "Hei"]], created_at=at),
         NotificationSettings(user_id=resident.id, channel="email"),
         FeedbackDraft(checkin_id=checkin.id, guide_id=guide.id, started_at=at, updated_at=at),
+        # An application begun to a second cohort and never sent.
+        ApplicationDraft(resident_id=resident.id, cohort_id=factories.make_cohort(
+            leaders=[personas["course_leader"]]).id, answers={"motivation": "Begynt, ikke sendt"},
+            updated_at=at),
         Attendance(session_id=rich["cohort"].sessions[0].id, application_id=application.id,
                    status="notified", recorded_by_id=personas["course_leader"].id, recorded_at=at),
         RiskFlagAction(flag_id=flag.id, actor_id=guide.id, actor_level="guide", outcome="called",
