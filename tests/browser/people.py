@@ -1,4 +1,5 @@
-"""Shared steps for browser tests: logging in as someone (staff also give the app's code)."""
+"""Shared steps for browser tests: logging in as someone (staff also give the app's code), and
+reaching the header's menu, which a button folds away on phones."""
 import re
 import time
 
@@ -31,3 +32,13 @@ def give_code(page, secret: str) -> None:
             return
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
     raise AssertionError("the second factor was not accepted")
+
+
+def menu(page):
+    """The header, with its menu open: on a phone (the menu button is showing) the button is
+    pressed first; on a wide screen the destinations and the account group are always there.
+    Use it for header items: `menu(page).get_by_role("button", name="Logg ut").click()`."""
+    button = page.locator("[data-menu-button]")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return page.locator("header")
