@@ -39,3 +39,25 @@ def test_staff_see_min_profil_in_the_account_group(app, db, personas):
     nav, _, account = header.partition('class="account-menu"')
     assert ">Kø<" in nav and "Min profil" not in nav
     assert "Min profil" in account and 'href="/account"' not in account
+
+
+
+def test_the_menu_button_tells_of_unread_notifications_folded_inside(app, db, personas):
+    from datetime import datetime, timezone
+
+    from selfhelp.notifications.models import Notification
+
+    client = app.test_client()
+    login(client, personas["resident"])
+
+    def button() -> str:
+        html = _header(client.get("/dashboard").get_data(as_text=True))
+        return html.partition("data-menu-button")[2].partition("</button>")[0]
+
+    assert "ulest" not in button()
+    now = datetime.now(timezone.utc)
+    db.add(Notification(recipient_id=personas["resident"].id, kind="new_message", occurrence="m:1",
+                        channel="email", created_at=now, due_at=now, state="sent", sent_at=now,
+                        shown_at=now, context={"title": "Melding", "link": "http://x.test/messages"}))
+    db.commit()
+    assert ">1</span>" in button() and "1 ulest varsel" in button()
