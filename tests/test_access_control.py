@@ -24,6 +24,8 @@ ACCESS: dict[str, set[str]] = {
     "pages.crisis": EVERYONE,
     "pages.terms": EVERYONE,
     "pages.privacy": EVERYONE,
+    "pages.about": EVERYONE,
+    "pages.accessibility": EVERYONE,
     # Operations: no login; /readyz answers 503 while unready (no scheduler in tests), /metrics
     # only to its bearer token (see KEYED).
     "operations.healthz": EVERYONE,

@@ -56,6 +56,7 @@ LOGGED_OUT_KEY = "_logged_out"
 # Pages a resident may use before accepting new terms (and the ones that must always work).
 _TERMS_EXEMPT = {"static", "accounts_profile.accept_terms", "accounts.logout", "pages.terms",
                  "pages.privacy", "pages.crisis", "pages.language", "pages.index",
+                 "pages.about", "pages.accessibility",
                  "operations.healthz", "operations.readyz", "operations.metrics"}
 
 

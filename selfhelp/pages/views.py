@@ -1,6 +1,8 @@
 """Public pages, the dashboard and language choice."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -33,6 +35,22 @@ def terms():
 @bp.route("/privacy")
 def privacy():
     return render_template("pages/privacy.html")
+
+
+@bp.route("/om")
+def about():
+    """Om tjenesten: who runs the service, what it offers, how to reach the team and when."""
+    return render_template("pages/about.html", day_starts=clock.DAY_STARTS, day_ends=clock.DAY_ENDS)
+
+
+#: The day the accessibility statement was last checked against the service; change it with the text.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 6)
+
+
+@bp.route("/tilgjengelighet")
+def accessibility():
+    """Tilgjengelighetserklæring: the accessibility statement Norwegian public web services must have."""
+    return render_template("pages/accessibility.html", statement_date=ACCESSIBILITY_STATEMENT_DATE)
 
 
 @bp.route("/dashboard")

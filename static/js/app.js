@@ -1,4 +1,28 @@
 // Progressive enhancement only: every page works without JavaScript.
+// Loaded in <head> without defer: mark the page before its first paint, so the CSS can fold the
+// phone menu away only when this script is there to open it again.
+document.documentElement.classList.add("js");
+
+// The menu button on phones (hidden by CSS on wide screens): opens and closes the destinations.
+document.addEventListener("DOMContentLoaded", function () {
+  var header = document.querySelector("[data-site-header]");
+  var button = header && header.querySelector("[data-menu-button]");
+  if (!button) { return; }
+  function show(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) { header.setAttribute("data-open", ""); } else { header.removeAttribute("data-open"); }
+  }
+  button.addEventListener("click", function () {
+    show(button.getAttribute("aria-expanded") !== "true");
+  });
+  header.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      show(false);
+      button.focus();
+    }
+  });
+});
+
 document.addEventListener("DOMContentLoaded", function () {
   // Move focus to the error summary so keyboard and screen-reader users hear what to fix.
   var summary = document.querySelector("[data-error-summary]");

@@ -19,6 +19,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-quic"]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# The journeys run at phone width; SELFHELP_BROWSER_WIDTH=1280 runs them on a desktop screen.
+VIEWPORT = DESKTOP if os.environ.get("SELFHELP_BROWSER_WIDTH") == "1280" else PHONE
 # CI machines are small (2 cores) and run PostgreSQL beside the browser: allow slow pages.
 expect.set_options(timeout=15_000)
 
@@ -41,7 +44,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": PHONE, "locale": "nb-NO"}
+    return {**browser_context_args, "viewport": VIEWPORT, "locale": "nb-NO"}
 
 
 class LiveServer:

@@ -1,4 +1,5 @@
-"""Shared steps for browser tests: logging in as someone (staff also give the app's code)."""
+"""Shared steps for browser tests: logging in as someone (staff also give the app's code), and
+reaching the header's menu, which a button folds away on phones."""
 import re
 import time
 
@@ -52,3 +53,11 @@ def apply_in_steps(page, motivation: str, answers: list[int] | None = None,
     page.get_by_role("heading", name="Se over svarene dine").wait_for()
     if send:
         page.get_by_role("button", name="Send søknaden").click()
+def menu(page):
+    """The header, with its menu open: on a phone (the menu button is showing) the button is
+    pressed first; on a wide screen the destinations and the account group are always there.
+    Use it for header items: `menu(page).get_by_role("button", name="Logg ut").click()`."""
+    button = page.locator("[data-menu-button]")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return page.locator("header")

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.people import menu
 from tests.smtp import send_queued_mail, text_of
 
 pytestmark = pytest.mark.browser
@@ -53,14 +54,14 @@ def test_resident_signs_up_verifies_logs_in_switches_language_and_logs_out(page,
     page.wait_for_url(re.compile(r".*/dashboard"))
     expect(page.get_by_role("heading", name="Hei, Kari")).to_be_visible()
 
-    page.get_by_role("button", name="English").click()
+    menu(page).get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Hi, Kari")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     assert_accessible(page)
     page.reload()
-    expect(page.get_by_role("link", name="My page")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="My page")).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    menu(page).get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You have been logged out.")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"  # the choice sticks after logout
 

@@ -40,7 +40,7 @@ def test_an_error_summary_link_shows_the_question_and_focuses_its_first_choice(p
     for i in (1, 2, 4, 5, 6, 7, 8, 9):  # everything but item 3
         page.locator(f"#q{i}-0").check()
     page.get_by_role("button", name="Send svarene").click()
-    summary = page.locator(".error-summary")
+    summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     summary.get_by_role("link", name=re.compile("Spørsmål 3")).click()
     expect(page.locator("#q3-0")).to_be_focused()

@@ -9,7 +9,7 @@ from selfhelp.checkins import services
 from selfhelp.notifications.delivery import send_due
 from tests import factories
 from tests.browser.axe import assert_accessible
-from tests.browser.people import log_in
+from tests.browser.people import log_in, menu
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_the_bell_the_centre_and_settings_that_take_effect(page, live_server, li
     assert [m["Subject"] for m in mailbox.messages] == ["Du har en ny melding i selfhelp"]
 
     log_in(page, base, "rita@example.com")
-    bell = page.get_by_role("link", name=re.compile("Varsler"))
+    bell = menu(page).get_by_role("link", name=re.compile("Varsler"))
     expect(bell).to_contain_text("1")
     bell.click()
     expect(page.get_by_role("heading", name="Varsler")).to_be_visible()

@@ -11,7 +11,7 @@ from selfhelp.accounts.models import UserSession
 from selfhelp.clock import now
 from tests import factories
 from tests.browser.axe import assert_accessible, assert_fits_width
-from tests.browser.people import log_in
+from tests.browser.people import log_in, menu
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_an_old_cookie_opens_the_login_page_after_logging_out(page, browser, liv
     base = live_server.url
     log_in(page, base, "rita@example.com")
     stolen = page.context.cookies()
-    page.get_by_role("button", name="Logg ut").click()
+    menu(page).get_by_role("button", name="Logg ut").click()
     expect(page.get_by_text("Du er logget ut.")).to_be_visible()
 
     other = browser.new_context()
@@ -74,7 +74,7 @@ def test_on_a_shared_browser_the_next_person_never_gets_the_first_persons_text(p
 
     # Logging out clears what Bjørn left unsaved in this browser.
     page.evaluate(f"localStorage.setItem('ws-{b.id}-x', '{{}}')")
-    page.get_by_role("button", name="Logg ut").click()
+    menu(page).get_by_role("button", name="Logg ut").click()
     expect(page.get_by_text("Du er logget ut.")).to_be_visible()
     assert not [k for k in page.evaluate("Object.keys(localStorage)") if k.startswith("ws-")]
 
@@ -92,7 +92,7 @@ def test_the_session_list_and_logging_out_everywhere(page, browser, live_server,
     expect(page.get_by_text("2 steder")).to_be_visible()
     page.get_by_role("link", name="Se og logg ut andre steder").click()
     expect(page.get_by_role("heading", name="Innlogginger")).to_be_visible()
-    expect(page.locator(".session-list .card")).to_have_count(2)
+    expect(page.locator(".session-list .ds-card")).to_have_count(2)
     expect(page.get_by_text("Denne enheten")).to_have_count(1)
     assert_accessible(page)
     assert_fits_width(page)
@@ -102,7 +102,7 @@ def test_the_session_list_and_logging_out_everywhere(page, browser, live_server,
     assert_accessible(page)
     page.get_by_role("button", name="Ja, logg ut de andre").click()
     expect(page.get_by_text("Du er logget ut på 1 annen enhet.")).to_be_visible()
-    expect(page.locator(".session-list .card")).to_have_count(1)
+    expect(page.locator(".session-list .ds-card")).to_have_count(1)
     laptop.goto(base + "/dashboard")
     assert "/login" in laptop.url
 

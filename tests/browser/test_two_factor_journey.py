@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.axe import assert_accessible
-from tests.browser.people import give_code
+from tests.browser.people import give_code, menu
 
 
 def test_a_guide_sets_up_the_app_and_logs_in_with_a_code(page, live_server, live_db):
@@ -31,7 +31,7 @@ def test_a_guide_sets_up_the_app_and_logs_in_with_a_code(page, live_server, live
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("fortsett")).click()
     page.wait_for_url(re.compile(r".*/dashboard"))
-    page.get_by_role("button", name="Logg ut").click()
+    menu(page).get_by_role("button", name="Logg ut").click()
 
     # The next login asks for the code from the app.
     page.goto(base + "/login")
@@ -45,5 +45,5 @@ def test_a_guide_sets_up_the_app_and_logs_in_with_a_code(page, live_server, live
     expect(page.get_by_text("Koden stemmer ikke").first).to_be_visible()
     give_code(page, secret)
     page.wait_for_url(re.compile(r".*/dashboard"))
-    page.get_by_role("navigation").get_by_role("link", name="Kø").click()
+    menu(page).get_by_role("navigation").get_by_role("link", name="Kø").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -9,4 +9,4 @@ def test_messages_page_links_to_urgent_help(app, as_persona, personas, db, clock
     html = as_persona("resident").get("/messages").get_data(as_text=True)
     with app.test_request_context():
         crisis = url_for("pages.crisis")
-    assert f'se <a href="{crisis}">akutthjelp</a>' in html
+    assert f'se <a class="ds-link" href="{crisis}">akutthjelp</a>' in html

@@ -96,7 +96,7 @@ def test_the_error_summary_names_the_missing_items_by_their_own_numbers(as_perso
     answers = _answers([1, 1, 1, 1, 1, 1, 1, 1])  # item 9 left out
     del answers["q3"]  # and item 3
     html = post_form(client, Q, answers).get_data(as_text=True)
-    summary = html.split('class="error-summary"')[1].split("</div>")[0]
-    links = re.findall(r'<a href="#(q\d)-0">Spørsmål (\d+):', summary)
+    summary = html.split('class="ds-error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a class="ds-link" href="#(q\d)-0">Spørsmål (\d+):', summary)
     assert links == [("q3", "3"), ("q9", "9")]  # linked to the item's first choice
     assert 'id="q9-0"' in html
