@@ -27,7 +27,7 @@ NOT_PAGES = {"operations.healthz", "operations.readyz", "accounts.logout"}
 
 TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
 #: A field's hint shows the format a person types ("for eksempel 30.03.2026"), not a date shown.
-HINT = re.compile(r'<p class="hint"[^>]*>.*?</p>', re.S)
+HINT = re.compile(r'<p (?:class="hint"|data-field="description")[^>]*>.*?</p>', re.S)
 
 
 def visible_text(page: str) -> str:
@@ -51,6 +51,7 @@ def test_the_check_knows_each_style_it_forbids():
         assert not problems_in(good), good
     assert visible_text('<time datetime="2026-12-04T16:00">4. des.</time>').strip() == "4. des."
     assert not visible_text('<p class="hint" id="d-hint">For eksempel 30.03.2026.</p>').strip()
+    assert not visible_text('<p data-field="description" id="d-hint">For eksempel 30.03.2026.</p>').strip()
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
