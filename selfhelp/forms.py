@@ -6,7 +6,9 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectMultipleField
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -71,6 +73,44 @@ class DateInput(DateField):
             if not self.errors:
                 self.errors.append(_l("Velg en dato mellom år %(first)s og %(last)s.",
                                       first=first, last=last))
+
+
+class DatePartsInput(DateInput):
+    """A date typed as three boxes, day, month and year (as GOV.UK asks for a birth date): the
+    form posts `<name>-day`, `<name>-month` and `<name>-year`. A date posted whole (2026-05-17 or
+    17.05.2026, as scripts and older pages send it) is read as DateInput reads it. What was typed
+    is kept in `parts` to show again."""
+
+    PARTS = ("day", "month", "year")
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.parts = {part: "" for part in self.PARTS}
+        self.from_parts = formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.PARTS)
+        if self.from_parts:
+            self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip()[:8]
+                          for part in self.PARTS}
+            typed = [self.parts[p] for p in self.PARTS]
+            whole = [] if not any(typed) else [self._whole(*typed)]
+            formdata = MultiDict({self.name: whole[0]} if whole else {})
+        super().process(formdata, data, extra_filters)
+        if self.data is not None and not any(self.parts.values()):
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+
+    @staticmethod
+    def _whole(day: str, month: str, year: str) -> str:
+        """The three boxes as one dd.mm.yyyy text; a box left empty or not a number gives a text
+        DateInput refuses with its message."""
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            return f"{day}.{month}.{year}?"
+        return f"{int(day):02d}.{int(month):02d}.{year}"
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            if not self.from_parts:
+                raise
+            raise ValueError(_l("Skriv en dato som finnes: dag, måned og år med tall, for eksempel 17 5 1990.")) from error
 
 
 def csrf_is_valid(token: str | None) -> bool:

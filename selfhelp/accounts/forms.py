@@ -10,7 +10,7 @@ from wtforms.validators import (
 
 from selfhelp import clock
 from selfhelp.accounts import municipalities
-from selfhelp.forms import DateInput, MultiCheckboxField, NoControlCharacters
+from selfhelp.forms import DateInput, DatePartsInput, MultiCheckboxField, NoControlCharacters
 
 PASSWORD_MIN = 10
 MIN_SIGNUP_AGE = 14
@@ -82,7 +82,7 @@ class SignupForm(FlaskForm):
     name = _name_field(_l("Fullt navn"))
     email = _email_field()
     password, password_confirm = _new_password_fields()
-    birth_date = DateInput(_l("Fødselsdato"), validators=[
+    birth_date = DatePartsInput(_l("Fødselsdato"), validators=[
         InputRequired(_l("Skriv fødselsdatoen din (dag, måned og år)."))])
     municipality = SelectField(_l("Kommune du bor i"), validate_choice=False, validators=[
         DataRequired(_l("Velg kommunen du bor i."))])

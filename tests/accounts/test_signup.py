@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -86,3 +88,35 @@ def test_signup_in_english_shows_english_messages(client, db):
     client.set_cookie("lang", "en")
     response = post_form(client, "/signup", {**GOOD, "password_confirm": "nope nope nope"})
     assert "The passwords do not match." in response.get_data(as_text=True)
+
+
+def _in_boxes(day: str, month: str, year: str) -> dict:
+    data = {k: v for k, v in GOOD.items() if k != "birth_date"}
+    return {**data, "birth_date-day": day, "birth_date-month": month, "birth_date-year": year}
+
+
+def test_the_birth_date_is_three_boxes_day_month_year(client, db, mailbox):
+    page = client.get("/signup").get_data(as_text=True)
+    for part in ("day", "month", "year"):
+        assert f'name="birth_date-{part}"' in page and f'autocomplete="bday-{part}"' in page
+    assert 'type="date"' not in page  # the browser's own date box shows mm/dd/yyyy in some setups
+    assert post_form(client, "/signup", _in_boxes("7", "5", "1990")).status_code == 302
+    user = db.scalar(select(User).where(User.email == "kari@example.com"))
+    assert user.birth_date.isoformat() == "1990-05-07"
+
+
+@pytest.mark.parametrize("day, month, year, message", [
+    ("31", "2", "1990", "en dato som finnes: dag, måned og år med tall"),
+    ("17", "mai", "1990", "en dato som finnes: dag, måned og år med tall"),
+    ("17", "5", "90", "en dato som finnes: dag, måned og år med tall"),
+    ("", "", "", "Skriv fødselsdatoen din"),
+    ("1", "1", "2999", "kan ikke være i framtiden"),
+])
+def test_a_wrong_birth_date_is_named_and_the_boxes_keep_what_was_typed(client, db, day, month, year,
+                                                                       message):
+    html = post_form(client, "/signup", _in_boxes(day, month, year), page="/signup").get_data(as_text=True)
+    assert message in html
+    assert html.count('aria-invalid="true"') >= 3  # all three boxes are marked
+    for part, value in (("day", day), ("month", month), ("year", year)):
+        kept = re.search(rf'name="birth_date-{part}"\s+value="([^"]*)"', html)
+        assert kept and kept.group(1) == value, part

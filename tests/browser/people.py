@@ -61,3 +61,10 @@ def menu(page):
     if button.is_visible() and button.get_attribute("aria-expanded") != "true":
         button.click()
     return page.locator("header")
+
+
+def fill_birth_date(page, day: str, month: str, year: str) -> None:
+    """The sign-up page's birth date: three boxes, day, month and year."""
+    page.get_by_role("group", name="Fødselsdato").get_by_label("Dag", exact=True).fill(day)
+    page.get_by_role("group", name="Fødselsdato").get_by_label("Måned", exact=True).fill(month)
+    page.get_by_role("group", name="Fødselsdato").get_by_label("År", exact=True).fill(year)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
-from tests.browser.people import menu
+from tests.browser.people import fill_birth_date, menu
 from tests.smtp import send_queued_mail, text_of
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def test_resident_signs_up_verifies_logs_in_switches_language_and_logs_out(page,
     page.get_by_label("E-post").fill("kari@example.com")
     page.get_by_label("Passord", exact=True).fill("et langt passord")
     page.get_by_label("Gjenta passordet").fill("noe annet helt")
-    page.get_by_label("Fødselsdato").fill("1990-05-17")
+    fill_birth_date(page, "17", "5", "1990")
     page.get_by_label("Kommune du bor i").select_option("3301")
     page.get_by_label("Fastlegen").check()
     page.get_by_label("Jeg har lest og godtar").check()

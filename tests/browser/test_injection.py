@@ -20,7 +20,7 @@ from selfhelp.checkins import services as checkins
 from selfhelp.checkins.models import Snippet
 from selfhelp.clock import local, now
 from tests import factories
-from tests.browser.people import log_in
+from tests.browser.people import fill_birth_date, log_in
 from tests.programs.helpers import enrol
 
 pytestmark = pytest.mark.browser
@@ -172,7 +172,7 @@ def test_no_injected_script_runs_anywhere(browser, browser_context_args, live_se
     page.get_by_label("E-post").fill("nina@example.com")
     page.get_by_label("Passord", exact=True).fill(factories.PASSWORD)
     page.get_by_label("Gjenta passordet").fill(factories.PASSWORD)
-    page.get_by_label("Fødselsdato").fill("1990-05-17")
+    fill_birth_date(page, "17", "5", "1990")
     page.get_by_label("Kommune du bor i").select_option("3301")
     page.get_by_label("Jeg fant det selv").check()
     page.get_by_label(re.compile("godtar vilkårene")).check()
