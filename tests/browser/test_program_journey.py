@@ -139,7 +139,9 @@ def test_resident_answers_phq9_gad7_who5_and_sees_the_graph(page, live_server, l
     page.goto(base + "/dashboard")
     page.get_by_role("link", name=re.compile("Svar på: WHO-5")).click()
     _answer(page, [3, 3, 2, 2, 3])
-    expect(page.locator("svg[role=img]")).to_have_count(3)
+    # One answer each: said in words, not drawn as a one-point graph; the table holds the figures.
+    expect(page.locator(".single-answer")).to_have_count(3)
+    expect(page.locator("svg[role=img].measure-graph")).to_have_count(0)
     expect(page.get_by_role("cell", name="8")).to_be_visible()  # PHQ-9 total in the table
     assert_accessible(page)
 
