@@ -25,7 +25,7 @@ def assignments():
     guides = services.guides_for_any(current_user.municipality_codes)
     filters = forms.AssignmentFilterForm(request.args)
     filters.set_choices(guides, [(slug, localized(p.title)) for slug, p in programs.items() if p.guided])
-    page = queries.assignments_page(current_user, clock.now(), _assignment_filter(filters))
+    page = queries.assignments_page(current_user, clock.now(), _assignment_filter(filters), guides)
     form = forms.AssignForm()
     form.guide.choices = [
         (g.id, _("%(name)s – %(n)d i oppfølging nå", name=g.shown_name, n=page.sizes[g.id]))

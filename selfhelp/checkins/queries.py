@@ -290,17 +290,18 @@ def guided_enrolments(admin: User) -> list:
                       .order_by(Enrolment.started_at)).all()
 
 
-def assignments_page(admin: User, now: datetime,
-                     wanted: AssignmentFilter = AssignmentFilter()) -> AssignmentsPage:
+def assignments_page(admin: User, now: datetime, wanted: AssignmentFilter = AssignmentFilter(),
+                     guides: list[User] | None = None) -> AssignmentsPage:
     """Who guides whom, caseload sizes, open risk flags, and a proposal for each enrolment without
-    a guide, filtered as the admin asks; the view of the residents shown is recorded."""
+    a guide, filtered as the admin asks; the view of the residents shown is recorded. `guides`:
+    the admin's guides (services.guides_for_any) when the caller already has them."""
     enrolments = guided_enrolments(admin)
     current = {a.enrolment_id: a for a in db.scalars(select(GuideAssignment).where(
         GuideAssignment.enrolment_id.in_([e.id for e, _u in enrolments]), GuideAssignment.ended_at.is_(None)))}
     flags = dict(db.execute(select(RiskFlag.resident_id, func.count()).where(
         RiskFlag.resident_id.in_({u.id for _e, u in enrolments}), RiskFlag.state == "open")
         .group_by(RiskFlag.resident_id)).all())
-    guides = services.guides_for_any(admin.municipality_codes)
+    guides = guides if guides is not None else services.guides_for_any(admin.municipality_codes)
     sizes = services.caseload_sizes([g.id for g in guides])
     unassigned = [(e, u) for e, u in enrolments if e.id not in current]
     proposed = services.proposed_guides([u for _e, u in unassigned])

@@ -87,3 +87,22 @@ def live_db(live_server):
         from selfhelp.db import db
 
         yield db
+
+
+@pytest.fixture
+def reports_data(live_db):
+    """The reports' data set (tests/reports/dataset.py) in the live database: an admin, two guides
+    and a KiD leader, with residents, programs, cohorts and answers."""
+    from tests import factories
+    from tests.reports import dataset
+
+    personas = {
+        "admin": factories.make_staff(roles=["admin"], email="admin@example.com", name="Ada Admin"),
+        "guide": factories.make_staff(roles=["guide"], name="Gina Guide"),
+        "other_guide": factories.make_staff(roles=["guide"], name="Gustav Guide",
+                                            municipalities=[factories.OTHER_MUNICIPALITY]),
+        "course_leader": factories.make_staff(roles=["course_leader"], name="Kurt Leader",
+                                              qualifications=["kid_leader"]),
+    }
+    live_db.commit()
+    return dataset.build(live_db, personas)

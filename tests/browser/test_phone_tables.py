@@ -4,10 +4,8 @@ card per row. At desktop width the same pages are ordinary tables and the page d
 sideways."""
 import pytest
 
-from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.people import log_in
-from tests.reports import dataset
 
 pytestmark = pytest.mark.browser
 
@@ -25,22 +23,6 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.fixture
-def world(live_db):
-    personas = {
-        "admin": factories.make_staff(roles=["admin"], email="admin@example.com", name="Ada Admin"),
-        "guide": factories.make_staff(roles=["guide"], name="Gina Guide"),
-        "other_guide": factories.make_staff(roles=["guide"], name="Gustav Guide",
-                                            municipalities=[factories.OTHER_MUNICIPALITY]),
-        "course_leader": factories.make_staff(roles=["course_leader"], name="Kurt Leader",
-                                              email="kurt@example.com", qualifications=["kid_leader"]),
-    }
-    live_db.commit()
-    data = dataset.build(live_db, personas)
-    live_db.commit()
-    return data
-
-
 def _check(page, base, path, width):
     """At 390 px neither the page nor any table scrolls sideways. At 1280 px the page does not;
     the two widest outcome tables (a dozen figures a row) may scroll in their own labelled,
@@ -55,10 +37,10 @@ def _check(page, base, path, width):
         assert not found["tables"], f"{path} at {width} px: tables wider than their box: {found['tables']}"
 
 
-def test_staff_tables_fit_a_phone_and_stay_tables_on_a_desktop(page, live_server, world):
+def test_staff_tables_fit_a_phone_and_stay_tables_on_a_desktop(page, live_server, reports_data):
     base = live_server.url
-    cohort = world["cohort"]
-    log_in(page, base, "kurt@example.com")
+    cohort = reports_data["cohort"]
+    log_in(page, base, cohort.leaders[0].leader.email)
     for path in (f"/leader/cohorts/{cohort.id}", f"/leader/cohorts/{cohort.id}/roster"):
         _check(page, base, path, 390)
         assert_accessible(page)

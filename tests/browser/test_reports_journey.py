@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.people import log_in
-from tests.reports import dataset
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +17,6 @@ REPORTS = (("Resultater", "people", "Startet, fullførte og målinger"),
            ("Deltakelse", "completion", "Fullføring per program"),
            ("Hvem tilbudet når", "age", "Aldersgruppe"),
            ("Veiledernes arbeid", "checkins", "Sjekk-inn og svartid"))
-
-
-@pytest.fixture
-def reports_data(live_db):
-    personas = {
-        "admin": factories.make_staff(roles=["admin"], email="admin@example.com", name="Ada Admin"),
-        "guide": factories.make_staff(roles=["guide"], name="Gina Guide"),
-        "other_guide": factories.make_staff(roles=["guide"], name="Gustav Guide",
-                                            municipalities=[factories.OTHER_MUNICIPALITY]),
-        "course_leader": factories.make_staff(roles=["course_leader"], name="Kurt Leader",
-                                              qualifications=["kid_leader"]),
-    }
-    live_db.commit()
-    return dataset.build(live_db, personas)
 
 
 def test_an_admin_reads_each_report_for_a_period_and_downloads_csv(page, live_server, reports_data):
